@@ -73,15 +73,19 @@ def check_model_config(parser, path):
 
 
 def load_model(args, torch, open_clip):
-    """Returns (model, model_name, pretrained label)."""
+    """Returns (model, model_name, pretrained label, open_clip model cfg)."""
     if args.model_config is not None:
         open_clip.add_model_config(args.model_config)
-        name = args.model_config.stem
+        name, pretrained = args.model_config.stem, None
+    else:
+        name, pretrained = args.model.replace("/", "-"), args.pretrained
+    cfg = open_clip.get_model_config(name)
+    if cfg is None:
+        sys.exit(f"error: open_clip has no model config named {name}: see open_clip.list_models()")
+    if pretrained is None:
         torch.manual_seed(args.seed)
-        model = open_clip.create_model(name, pretrained=None)
-        return model, name, f"random-seed-{args.seed}"
-    model = open_clip.create_model(args.model, pretrained=args.pretrained)
-    return model, args.model, args.pretrained
+        return open_clip.create_model(name, pretrained=None), name, f"random-seed-{args.seed}", cfg
+    return open_clip.create_model(name, pretrained=pretrained), name, pretrained, cfg
 
 
 def preprocess_cfg(model, open_clip):
@@ -183,7 +187,7 @@ def main(argv=None):
     if hasattr(torch.backends, "mha") and hasattr(torch.backends.mha, "set_fastpath_enabled"):
         torch.backends.mha.set_fastpath_enabled(False)  # the fused attention op has no ONNX export
 
-    model, model_name, pretrained = load_model(args, torch, open_clip)
+    model, model_name, pretrained, cfg = load_model(args, torch, open_clip)
     model.eval()
 
     tokenizer = open_clip.get_tokenizer(model_name)
@@ -194,9 +198,6 @@ def main(argv=None):
     if not vocab.is_file():
         sys.exit(f"error: {vocab} is missing from the installed open_clip: reinstall open_clip_torch")
 
-    cfg = open_clip.get_model_config(model_name)
-    if cfg is None:
-        sys.exit(f"error: open_clip has no model config named {model_name}: see open_clip.list_models()")
     if getattr(model, "logit_bias", None) is not None:
         print("warning: this model has a logit_bias (SigLIP-style); facesweep scores with "
               "softmax(logit_scale * cosine) and ignores it", file=sys.stderr)
