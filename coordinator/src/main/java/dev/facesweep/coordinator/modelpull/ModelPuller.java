@@ -255,7 +255,14 @@ public final class ModelPuller {
                             + " bytes the listing gives for " + file.path() + ": the partial file was discarded;"
                             + " re-run the same command to download it again");
                 }
-                out.write(buffer, 0, n);
+                try {
+                    out.write(buffer, 0, n);
+                } catch (IOException e) {
+                    if (watchdog.fired()) {
+                        throw e; // the watchdog's interrupt closed the file channel: a stall, not a disk problem
+                    }
+                    throw localFailure(part, e);
+                }
                 fileDone += n;
                 tally.done += n;
                 tally.transferred += n;
@@ -263,7 +270,7 @@ public final class ModelPuller {
             }
         } catch (IOException e) {
             if (watchdog.fired()) {
-                throw new IOException("no data for " + config.idleTimeout().toSeconds() + " s", e);
+                throw new IOException("no data for " + config.idleTimeout().toMillis() + " ms", e);
             }
             throw e;
         }

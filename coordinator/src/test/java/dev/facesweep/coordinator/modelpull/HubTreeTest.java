@@ -8,7 +8,9 @@ import java.util.List;
 
 import dev.facesweep.coordinator.modelpull.ModelPullException.Reason;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
+@Timeout(10)
 class HubTreeTest {
 
     /** The shape of an Immich repository listing: variants for other runtimes beside the plain ONNX files. */

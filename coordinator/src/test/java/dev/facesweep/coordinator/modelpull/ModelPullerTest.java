@@ -259,6 +259,19 @@ class ModelPullerTest {
     }
 
     @Test
+    void unwritableCacheIsALocalErrorNamingThePath() throws IOException {
+        Files.writeString(cacheRoot.resolve(NAME), "a file where the bundle folder should be");
+
+        assertThatThrownBy(() -> puller(config(1)).pull(NAME, PullListener.NONE))
+                .isInstanceOfSatisfying(ModelPullException.class, e -> {
+                    assertThat(e.reason()).isEqualTo(Reason.LOCAL_IO);
+                    assertThat(e.resumable()).isFalse();
+                })
+                .hasMessageStartingWith("cannot write " + cacheRoot.resolve(NAME))
+                .hasMessageContaining("FACESWEEP_MODEL_CACHE");
+    }
+
+    @Test
     void repositoryWithoutAVisualModelIsNotABundle() throws IOException {
         hub.addRepo("immich-app/Text-Only", Map.of(
                 "config.json", Files.readAllBytes(fixture("config.json")),
