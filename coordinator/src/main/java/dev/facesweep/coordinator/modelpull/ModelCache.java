@@ -1,0 +1,57 @@
+package dev.facesweep.coordinator.modelpull;
+
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Objects;
+import java.util.regex.Pattern;
+
+/**
+ * The folder that holds downloaded model bundles, one sub-folder per model name ({@code <root>/<NAME>/}).
+ *
+ * <p>{@value #ENV_VAR} chooses the root; otherwise it is {@code ~/.cache/facesweep/models}.
+ */
+public record ModelCache(Path root) {
+
+    public static final String ENV_VAR = "FACESWEEP_MODEL_CACHE";
+
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
+
+    public ModelCache {
+        Objects.requireNonNull(root, "root");
+        root = root.toAbsolutePath().normalize();
+    }
+
+    /** Resolves the cache from an environment (normally {@link System#getenv()}) and the user's home folder. */
+    public static ModelCache fromEnvironment(Map<String, String> env, Path userHome) {
+        String configured = env.get(ENV_VAR);
+        if (configured != null && !configured.isBlank()) {
+            try {
+                return new ModelCache(Path.of(configured.trim()));
+            } catch (InvalidPathException e) {
+                throw new IllegalArgumentException(ENV_VAR + "=" + configured + " is not a valid path: " + e.getReason());
+            }
+        }
+        return new ModelCache(userHome.resolve(".cache").resolve("facesweep").resolve("models"));
+    }
+
+    /** The cache of this process: {@value #ENV_VAR}, else {@code ~/.cache/facesweep/models}. */
+    public static ModelCache fromSystem() {
+        return fromEnvironment(System.getenv(), Path.of(System.getProperty("user.home")));
+    }
+
+    /** The bundle folder of a model name such as {@code ViT-L-14-quickgelu__dfn2b}. */
+    public Path bundleDir(String name) {
+        checkName(name);
+        return root.resolve(name);
+    }
+
+    /** Rejects names that are not a single hub repository name (no slashes, no leading dot). */
+    public static String checkName(String name) {
+        if (name == null || !NAME.matcher(name).matches()) {
+            throw new IllegalArgumentException("invalid model name '" + name + "': use a hub model name such as "
+                    + "ViT-L-14-quickgelu__dfn2b (letters, digits, '.', '_' and '-')");
+        }
+        return name;
+    }
+}
