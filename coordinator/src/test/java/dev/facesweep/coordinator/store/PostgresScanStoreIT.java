@@ -1,0 +1,60 @@
+package dev.facesweep.coordinator.store;
+
+import static org.assertj.core.api.Assertions.fail;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+
+/**
+ * The scan store contract against a real PostgreSQL (localhost:5432, user postgres, trust auth, database
+ * {@code test}; override with {@code -Dfacesweep.test.postgres=jdbc:postgresql://...}). Each run works in a fresh
+ * schema that is dropped afterwards. An unreachable server fails the test, with the command that starts it.
+ */
+class PostgresScanStoreIT extends ScanStoreContract {
+
+    private static final String BASE_URL =
+            System.getProperty("facesweep.test.postgres", "jdbc:postgresql://localhost:5432/test");
+    private static final String USER = "postgres";
+    private static final String SCHEMA = "facesweep_it_" + Long.toHexString(System.nanoTime());
+
+    private static boolean schemaCreated;
+
+    @BeforeAll
+    static void createSchema() {
+        try (Connection c = DriverManager.getConnection(BASE_URL, USER, null); Statement s = c.createStatement()) {
+            s.execute("CREATE SCHEMA " + SCHEMA);
+            schemaCreated = true;
+        } catch (SQLException e) {
+            fail("PostgreSQL is not reachable at " + BASE_URL + " as " + USER + " (" + e.getMessage()
+                    + "); start it with: pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start"
+                    + " (and createdb -U postgres test if the database is missing)");
+        }
+    }
+
+    @AfterAll
+    static void dropSchema() throws SQLException {
+        if (!schemaCreated) {
+            return;
+        }
+        try (Connection c = DriverManager.getConnection(BASE_URL, USER, null); Statement s = c.createStatement()) {
+            s.execute("DROP SCHEMA IF EXISTS " + SCHEMA + " CASCADE");
+        }
+    }
+
+    @Override
+    protected ScanStore openEmptyStore() {
+        ScanStore opened = ScanStore.jdbc(BASE_URL + "?currentSchema=" + SCHEMA, USER, null, clock);
+        try (Connection c = DriverManager.getConnection(BASE_URL + "?currentSchema=" + SCHEMA, USER, null);
+                Statement s = c.createStatement()) {
+            s.execute("TRUNCATE scan_image, batch, result, embedding, scan");
+        } catch (SQLException e) {
+            opened.close();
+            throw new IllegalStateException("cannot empty the test schema " + SCHEMA + ": " + e.getMessage(), e);
+        }
+        return opened;
+    }
+}
