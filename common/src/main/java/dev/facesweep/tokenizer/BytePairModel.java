@@ -77,26 +77,22 @@ final class BytePairModel {
         }
         symbols[n - 1] = byteEndIds[bytes[n - 1] & 0xFF];
         while (n > 1) {
+            // The lowest-ranked adjacent pair; a rank names exactly one pair.
             int bestRank = NO_RANK;
+            int first = -1;
+            int second = -1;
             for (int i = 0; i < n - 1; i++) {
                 int rank = ranks.get(symbols[i], symbols[i + 1], NO_RANK);
                 if (rank < bestRank) {
                     bestRank = rank;
+                    first = symbols[i];
+                    second = symbols[i + 1];
                 }
             }
             if (bestRank == NO_RANK) {
                 break;
             }
-            // Re-read the pair: several pairs may share no rank, but one rank names exactly one pair.
-            int first = -1;
-            int second = -1;
-            for (int i = 0; i < n - 1; i++) {
-                if (ranks.get(symbols[i], symbols[i + 1], NO_RANK) == bestRank) {
-                    first = symbols[i];
-                    second = symbols[i + 1];
-                    break;
-                }
-            }
+            // Merge every occurrence, left to right, without overlaps.
             int merged = mergedIds[bestRank];
             int out = 0;
             for (int i = 0; i < n; ) {

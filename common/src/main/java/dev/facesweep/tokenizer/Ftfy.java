@@ -9,8 +9,8 @@ import java.util.regex.Pattern;
  * has no {@code <}, C1 controls read as Windows-1252, Latin ligatures, full-width forms, curly quotes, line breaks,
  * lone surrogates, terminal escapes, stray control characters and NFC, repeated until nothing changes.
  *
- * <p>Not done: ftfy's mojibake repair ({@code fix_encoding}), which guesses with a statistical badness score.
- * Prompts typed by people do not contain mojibake; if one does, open_clip would repair it and this will not.
+ * <p>Not done: ftfy's mojibake repair ({@code fix_encoding}), which guesses with a statistical badness score. A
+ * prompt holding mojibake such as {@code "cafÃ©"} is repaired by open_clip and not here, so its ids differ.
  */
 final class Ftfy {
 
@@ -50,9 +50,10 @@ final class Ftfy {
     }
 
     private static String fixSegment(String text, boolean unescapeHtml) {
-        // Every pass either shortens the text or reaches a fixed point within a few rounds; the bound only guards
-        // against a cycle nobody has found.
-        for (int round = 0; round <= text.length() + 8; round++) {
+        // As ftfy: repeat until nothing changes ("&amp;amp;" becomes "&"). Each round that changes something
+        // removes characters or reaches a fixed point soon after; the bound only guards against an unforeseen cycle.
+        int maxRounds = text.length() + 8;
+        for (int round = 0; round < maxRounds; round++) {
             String before = text;
             if (unescapeHtml) {
                 text = HtmlEntities.unescapeStrict(text);

@@ -141,7 +141,7 @@ public final class HfTokenizerJson implements ClipTokenizer {
                 String name = p.currentName();
                 JsonToken value = p.nextToken();
                 if ("added_tokens".equals(name) && value == JsonToken.START_ARRAY) {
-                    parseAddedTokens(p, parsed.addedTokens);
+                    parseAddedTokens(file, p, parsed.addedTokens);
                 } else if ("model".equals(name) && value == JsonToken.START_OBJECT) {
                     parsed.sawModel = true;
                     parseModel(file, p, parsed);
@@ -162,8 +162,11 @@ public final class HfTokenizerJson implements ClipTokenizer {
     }
 
     /** Content to id of each {@code {"id": .., "content": .., ...}} entry. */
-    private static void parseAddedTokens(JsonParser p, Map<String, Integer> added) {
+    private static void parseAddedTokens(Path file, JsonParser p, Map<String, Integer> added) {
         for (JsonToken t = p.nextToken(); t != JsonToken.END_ARRAY; t = p.nextToken()) {
+            if (t == null) {
+                throw malformed(file, "it ends inside \"added_tokens\"");
+            }
             if (t != JsonToken.START_OBJECT) {
                 p.skipChildren();
                 continue;
@@ -232,6 +235,9 @@ public final class HfTokenizerJson implements ClipTokenizer {
         }
         List<String[]> merges = new ArrayList<>(1 << 16);
         for (JsonToken t = p.nextToken(); t != JsonToken.END_ARRAY; t = p.nextToken()) {
+            if (t == null) {
+                throw malformed(file, "it ends inside the merges");
+            }
             String[] pair = null;
             if (t == JsonToken.VALUE_STRING) {
                 String text = p.getString();
