@@ -185,7 +185,7 @@ public record PromptSet(Map<String, Attribute> attributes) {
         } catch (JacksonException e) {
             int line = e.getLocation() == null ? -1 : e.getLocation().getLineNr();
             throw new PromptSetException(source + " is not valid YAML" + (line > 0 ? " (line " + line + ")" : "")
-                    + ": " + firstLine(e.getOriginalMessage()), e);
+                    + ": " + problem(e.getOriginalMessage()), e);
         }
         if (root == null || root.isMissingNode() || root.isNull()) {
             throw new PromptSetException(source + " is empty: " + SHAPE);
@@ -257,11 +257,20 @@ public record PromptSet(Map<String, Attribute> attributes) {
         return out;
     }
 
-    private static String firstLine(String message) {
-        if (message == null) {
-            return "";
+    /**
+     * The parser's problem statements without its quoted source lines: SnakeYAML writes "context / in reader,
+     * line, column / snippet / caret / problem / ...", of which only the unindented lines are the words.
+     */
+    static String problem(String message) {
+        if (message == null || message.isBlank()) {
+            return "syntax error";
         }
-        int nl = message.indexOf('\n');
-        return (nl < 0 ? message : message.substring(0, nl)).strip();
+        List<String> words = new ArrayList<>();
+        for (String line : message.split("\\R")) {
+            if (!line.isBlank() && !Character.isWhitespace(line.charAt(0))) {
+                words.add(line.strip());
+            }
+        }
+        return words.isEmpty() ? message.strip().replaceAll("\\s+", " ") : String.join("; ", words);
     }
 }

@@ -61,6 +61,11 @@ public final class ScoringReference {
         return new ArrayList<>(reference.get("prompts").propertyNames());
     }
 
+    /** The prompts that also have a golden embedding (the attribute prompts), in file order. */
+    public List<String> embeddedPromptTexts() {
+        return promptTexts().stream().filter(p -> reference.get("prompts").get(p).has("embedding")).toList();
+    }
+
     public int[] tokenIds(String prompt) {
         return ints(reference.get("prompts").get(prompt).get("token_ids"));
     }
