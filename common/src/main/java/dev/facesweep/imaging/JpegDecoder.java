@@ -58,7 +58,7 @@ final class JpegDecoder {
             if (reason.contains("Unsupported Image Type")) {
                 throw new ImageException("unsupported JPEG colour space (CMYK or YCCK): convert it to an RGB JPEG or PNG", e);
             }
-            throw new ImageException("corrupt JPEG: " + reason, e);
+            throw new ImageException("corrupt or truncated JPEG: " + reason, e);
         } finally {
             reader.dispose();
         }

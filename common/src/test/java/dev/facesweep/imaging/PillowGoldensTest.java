@@ -27,7 +27,8 @@ class PillowGoldensTest {
     static Stream<Arguments> cases() {
         List<Arguments> out = new ArrayList<>();
         for (JsonNode c : EXPECTED.get("cases")) {
-            out.add(Arguments.of(c.get("file").asString() + " " + c.get("resize_mode").asString() + " fill "
+            out.add(Arguments.of(c.get("file").asString() + " " + c.get("resize_mode").asString() + " to "
+                    + c.get("size").get(0).intValue() + "x" + c.get("size").get(1).intValue() + " (h x w) fill "
                     + c.get("fill_color").intValue(), c));
         }
         return out.stream();
@@ -46,7 +47,9 @@ class PillowGoldensTest {
     void matchesPillowBitForBit(String name, JsonNode c) throws Exception {
         byte[] png = resource(c.get("file").asString());
         PreprocessConfig d = PreprocessConfig.openClipDefault();
-        PreprocessConfig config = new PreprocessConfig(224, 224, d.mean(), d.std(), Interpolation.BICUBIC,
+        int height = c.get("size").get(0).intValue();
+        int width = c.get("size").get(1).intValue();
+        PreprocessConfig config = new PreprocessConfig(width, height, d.mean(), d.std(), Interpolation.BICUBIC,
                 ResizeMode.fromName(c.get("resize_mode").asString()), c.get("fill_color").intValue());
         ClipImagePreprocessor preprocessor = new ClipImagePreprocessor(config, DecodeLimits.defaults());
 

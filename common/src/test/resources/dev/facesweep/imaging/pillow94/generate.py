@@ -194,13 +194,19 @@ def main():
     make_inputs()
     cases = []
     for path in sorted(HERE.glob("*.png")):
-        configs = [("shortest", 0)]
+        configs = [("shortest", 0, (224, 224))]
         if path.name in ("rgb_100x280.png", "p8_100x280.png", "la8_320x240.png"):
-            configs += [("squash", 0), ("longest", 0), ("longest", 77)]
-        for resize_mode, fill in configs:
+            configs += [("squash", 0, (224, 224)), ("longest", 0, (224, 224)), ("longest", 77, (224, 224))]
+        if path.name in ("rgb_100x280.png", "la8_320x240.png"):
+            # non-square targets (height, width): ResizeKeepRatio for shortest and longest, plain Resize for squash
+            configs += [("shortest", 0, (192, 256)), ("longest", 30, (192, 256)), ("squash", 0, (256, 192))]
+        for resize_mode, fill, size in configs:
             im = Image.open(path)
             mode = im.mode
-            rgb = transform(resize_mode, (224, 224), fill)(im)
+            if resize_mode == "shortest" and size[0] != size[1]:
+                rgb = T.Compose([ResizeKeepRatio(size, 0), T.CenterCrop(size), lambda i: i.convert("RGB")])(im)
+            else:
+                rgb = transform(resize_mode, size, fill)(im)
             arr = np.asarray(rgb)
             tensor = T.Normalize(MEAN, STD)(T.ToTensor()(rgb))
             cases.append({
@@ -208,6 +214,7 @@ def main():
                 "pillow_mode": mode,
                 "resize_mode": resize_mode,
                 "fill_color": fill,
+                "size": list(size),
                 "resized_rgb_sha256": hashlib.sha256(arr.tobytes()).hexdigest(),
                 "resized_rgb_sum": int(arr.astype(np.int64).sum()),
                 "tensor_first8": [round(float(v), 7) for v in tensor.reshape(-1)[:8]],
