@@ -66,7 +66,7 @@ public final class FacesweepCli implements Runnable {
 
     private static int handleExecutionException(Exception ex, CommandLine cmd, CommandLine.ParseResult parsed) {
         PrintWriter err = cmd.getErr();
-        if (ConfigurationErrors.isConfigurationError(ex)) {
+        if (ex instanceof UsageError) {
             err.println(qualifiedName(cmd) + ": " + oneLine(ex.getMessage()));
             err.flush();
             return ExitCode.USAGE;
@@ -103,7 +103,11 @@ public final class FacesweepCli implements Runnable {
     /** Keeps the list of subcommands in one place. */
     static final class Subcommands {
         static List<Object> all() {
-            return List.of(new CommandLine.HelpCommand());
+            return List.of(
+                    new dev.facesweep.coordinator.scoring.ScoreCommand(),
+                    new dev.facesweep.coordinator.scoring.PromptsCommand(),
+                    new dev.facesweep.coordinator.bundle.ModelCommand(),
+                    new CommandLine.HelpCommand());
         }
     }
 }
