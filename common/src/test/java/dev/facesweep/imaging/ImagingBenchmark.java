@@ -12,7 +12,7 @@ import java.util.List;
  * other load on the machine does not inflate it). Not a test: run it by hand, e.g.
  * {@code java -cp common/target/classes:common/target/test-classes:... dev.facesweep.imaging.ImagingBenchmark}.
  */
-public final class ImagingBenchmark {
+final class ImagingBenchmark {
 
     private ImagingBenchmark() {
     }
