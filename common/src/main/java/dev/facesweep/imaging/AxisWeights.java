@@ -62,7 +62,7 @@ record AxisWeights(int inSize, int outSize, int ksize, int[] xmin, int[] taps, d
         return Arrays.copyOfRange(fixed, out * ksize, out * ksize + taps[out]);
     }
 
-    /** First source index below which no output index in [from, to) reads. */
+    /** First source index that output index {@code from} (and so any later one) reads. */
     int firstSource(int from) {
         return xmin[from];
     }

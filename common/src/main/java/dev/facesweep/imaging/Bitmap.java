@@ -17,9 +17,4 @@ record Bitmap(PixelMode mode, int width, int height, byte[] pixels, int[] ints, 
     static Bitmap of8(PixelMode mode, int width, int height, byte[] pixels) {
         return new Bitmap(mode, width, height, pixels, null, null);
     }
-
-    /** Pillow's name for the mode and the size, e.g. {@code "RGBA 512x512"}. */
-    String describe() {
-        return mode.pillowName() + " " + width + "x" + height;
-    }
 }

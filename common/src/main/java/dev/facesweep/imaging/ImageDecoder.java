@@ -1,5 +1,7 @@
 package dev.facesweep.imaging;
 
+import java.nio.charset.StandardCharsets;
+
 /** Recognises the format from the first bytes and decodes into a Pillow-mode {@link Bitmap}. */
 final class ImageDecoder {
 
@@ -29,8 +31,8 @@ final class ImageDecoder {
         if (startsWith(b, "GIF8")) {
             return "GIF";
         }
-        if (startsWith(b, "RIFF") && b.length >= 12 && new String(b, 8, 4, java.nio.charset.StandardCharsets.ISO_8859_1)
-                .equals("WEBP")) {
+        if (startsWith(b, "RIFF") && b.length >= 12
+                && new String(b, 8, 4, StandardCharsets.ISO_8859_1).equals("WEBP")) {
             return "WebP";
         }
         if (startsWith(b, "BM")) {
@@ -39,7 +41,7 @@ final class ImageDecoder {
         if (startsWith(b, "II*\0") || startsWith(b, "MM\0*")) {
             return "TIFF";
         }
-        if (b.length >= 12 && new String(b, 4, 4, java.nio.charset.StandardCharsets.ISO_8859_1).equals("ftyp")) {
+        if (b.length >= 12 && new String(b, 4, 4, StandardCharsets.ISO_8859_1).equals("ftyp")) {
             return "HEIF/AVIF";
         }
         return null;

@@ -1,5 +1,6 @@
 package dev.facesweep.imaging;
 
+import java.util.Arrays;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -166,7 +167,7 @@ final class PillowResize {
             int n = wt.taps()[yy];
             int ko = yy * ks;
             int base = (wt.xmin()[yy] - srcRow0) * stride + col0;
-            java.util.Arrays.fill(acc, HALF);
+            Arrays.fill(acc, HALF);
             for (int i = 0; i < n; i++, base += stride) {
                 int kv = k[ko + i];
                 for (int x = 0; x < len; x++) {

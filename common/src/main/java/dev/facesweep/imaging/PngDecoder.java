@@ -126,14 +126,6 @@ final class PngDecoder {
         }
     }
 
-    /** Reads width and height from the IHDR without decoding, or throws when the header is unusable. */
-    static long[] size(byte[] data) throws ImageException {
-        if (data.length < 24 || chunkLength(data, 8) != 13 || readInt(data, 12) != IHDR) {
-            throw new ImageException("corrupt PNG: no IHDR header");
-        }
-        return new long[] {readInt(data, 16) & 0xFFFF_FFFFL, readInt(data, 20) & 0xFFFF_FFFFL};
-    }
-
     private static void decodePass(ImageData in, Header h, Bitmap out, int x0, int y0, int dx, int dy)
             throws ImageException {
         int passWidth = (int) ((h.width - x0 + dx - 1) / dx);
@@ -183,18 +175,23 @@ final class PngDecoder {
                 for (int i = 1; i <= Math.min(bpp, n); i++) {
                     cur[i] += prev[i];
                 }
-                for (int i = 1 + bpp; i <= n; i++) {
-                    int a = cur[i - bpp] & 0xFF;
-                    int b = prev[i] & 0xFF;
-                    int c = prev[i - bpp] & 0xFF;
-                    int pa = b - c;
-                    int pb = a - c;
-                    int pc = Math.abs(pa + pb);
-                    pa = Math.abs(pa);
-                    pb = Math.abs(pb);
-                    // written to compile to conditional moves: the choice is data-dependent and mispredicts
-                    int bOrC = pb <= pc ? b : c;
-                    cur[i] += pa <= Math.min(pb, pc) ? a : bOrC;
+                // one channel at a time, carrying left (a) and upper-left (c) in registers rather than re-reading
+                // the byte just stored; the predictor choice is written to compile to conditional moves
+                for (int ch = 1; ch <= bpp && ch + bpp <= n; ch++) {
+                    int a = cur[ch] & 0xFF;
+                    int c = prev[ch] & 0xFF;
+                    for (int i = ch + bpp; i <= n; i += bpp) {
+                        int b = prev[i] & 0xFF;
+                        int pa = b - c;
+                        int pb = a - c;
+                        int pc = Math.abs(pa + pb);
+                        pa = Math.abs(pa);
+                        pb = Math.abs(pb);
+                        int bOrC = pb <= pc ? b : c;
+                        a = (cur[i] + (pa <= Math.min(pb, pc) ? a : bOrC)) & 0xFF;
+                        cur[i] = (byte) a;
+                        c = b;
+                    }
                 }
                 break;
             default:
@@ -309,7 +306,7 @@ final class PngDecoder {
         Bitmap allocate(byte[] palette) throws ImageException {
             PixelMode mode = mode();
             long samples = width * height * mode.bands();
-            if (samples > Integer.MAX_VALUE - 16) {
+            if (samples > Integer.MAX_VALUE - 16 || width * bitsPerPixel() / 8 > Integer.MAX_VALUE - 16) {
                 throw new ImageException("image is " + width + "x" + height + " pixels, too large to decode in memory");
             }
             int w = (int) width;
