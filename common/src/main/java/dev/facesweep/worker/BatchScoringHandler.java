@@ -274,7 +274,7 @@ public final class BatchScoringHandler implements BatchHandler, AutoCloseable {
     }
 
     private static String describe(BatchImage image) {
-        return image.data() != null ? "inline image " + image.id().substring(0, 12) + "..." : image.path();
+        return image.data() != null ? "the inline image" : image.path();
     }
 
     private static long sum(long[] values) {
