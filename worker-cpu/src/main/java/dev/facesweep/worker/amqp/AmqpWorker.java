@@ -61,7 +61,9 @@ import org.slf4j.LoggerFactory;
  *       handler throws is treated the same way. Note that a prefetched batch that was waiting behind a crashing
  *       one is redelivered too and loses an attempt.</li>
  *   <li>After a connection loss, batches received before it are dropped unanswered (the broker delivers them
- *       again); a result whose publish is not confirmed gives its batch back (nack with requeue).</li>
+ *       again). Results are published as mandatory messages; when the broker nacks or returns one (results queue
+ *       missing or full) or does not confirm it in time, the batch goes back to the queue unchanged (its attempt
+ *       is not counted) and the worker pauses for the recovery interval.</li>
  *   <li>{@link #stop()} cancels the consumer, lets the batch already being worked on finish (up to the grace
  *       period), returns unstarted prefetched batches unchanged, then closes the connection (which returns
  *       anything still unacknowledged).</li>
@@ -135,6 +137,8 @@ public final class AmqpWorker implements AutoCloseable {
     private volatile Channel heartbeatChannel;
     private volatile String consumerTag;
     private volatile String lastError = "not connected yet";
+    /** Set by the return listener during a publish (guarded by publishLock for the publishing side). */
+    private volatile String returned;
 
     private Thread connector;
     private Thread preparer;
@@ -223,6 +227,8 @@ public final class AmqpWorker implements AutoCloseable {
             consume.basicQos(settings.prefetch());
             Channel publish = c.createChannel();
             publish.confirmSelect();
+            // mandatory publishes: an unroutable message comes back (before its confirm) instead of vanishing
+            publish.addReturnListener(r -> returned = r.getReplyCode() + " " + r.getReplyText());
             Channel beat = c.createChannel();
             ((Recoverable) c).addRecoveryListener(new RecoveryListener() {
                 @Override
@@ -394,8 +400,11 @@ public final class AmqpWorker implements AutoCloseable {
         boolean confirmed = publish(names.results(), props, codec.encode(result));
         Duration publishTime = Duration.ofNanos(System.nanoTime() - t0);
         if (!confirmed) {
-            log.warn("result of batch {} was not confirmed by the broker; giving the batch back", batch.batchId());
-            nack(d, true);
+            log.warn("the result of batch {} was not accepted by the broker; returning the batch unchanged and "
+                    + "pausing {} ms", batch.batchId(), settings.recoveryInterval().toMillis());
+            events.resultRefused();
+            giveBack(d, batch);
+            pause(settings.recoveryInterval());
             return;
         }
         ack(d);
@@ -490,10 +499,15 @@ public final class AmqpWorker implements AutoCloseable {
                 return false;
             }
             try {
-                channel.basicPublish("", queue, props, body);
+                returned = null;
+                channel.basicPublish("", queue, true, props, body);
                 boolean acked = channel.waitForConfirms(settings.confirmTimeout().toMillis());
                 if (!acked) {
                     log.warn("the broker refused (nacked) a message for {}", queue);
+                } else if (returned != null) {
+                    log.warn("the broker could not route a message to {} ({}); does the queue exist?", queue,
+                            returned);
+                    return false;
                 }
                 return acked;
             } catch (TimeoutException e) {
@@ -623,6 +637,15 @@ public final class AmqpWorker implements AutoCloseable {
         Connection c = connection;
         if (c != null) {
             c.abort();
+        }
+    }
+
+    /** Back-pressure after a refused result: waits, returning early when the worker stops. */
+    private void pause(Duration time) {
+        try {
+            stopSignal.await(time.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

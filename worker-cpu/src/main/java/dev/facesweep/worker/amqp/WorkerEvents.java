@@ -28,6 +28,10 @@ public interface WorkerEvents {
     default void batchParked() {
     }
 
+    /** The broker did not accept a result (nacked, unroutable or no confirm in time); its batch went back. */
+    default void resultRefused() {
+    }
+
     /** A batch result was published and the batch acknowledged; {@code epochMillis} is when. */
     default void batchDone(long epochMillis) {
     }
