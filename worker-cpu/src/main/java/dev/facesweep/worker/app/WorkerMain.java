@@ -12,6 +12,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.context.properties.bind.BindException;
+import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.core.env.MapPropertySource;
 
 /**
@@ -86,8 +87,11 @@ public final class WorkerMain {
         }
     }
 
-    /** Runs the Spring application with the command-line properties on top of every other source. */
-    static org.springframework.context.ConfigurableApplicationContext start(Map<String, Object> properties) {
+    /**
+     * Runs the worker application with {@code properties} on top of every other property source (what the
+     * command line does; tests and embedders pass any {@code facesweep.*} or Spring property this way).
+     */
+    public static ConfigurableApplicationContext start(Map<String, Object> properties) {
         SpringApplication app = new SpringApplication(WorkerApplication.class);
         app.addInitializers(context -> context.getEnvironment().getPropertySources()
                 .addFirst(new MapPropertySource("facesweep-worker-command-line", properties)));
