@@ -177,7 +177,8 @@ public final class AmqpWorker implements AutoCloseable {
 
     public Status status() {
         Connection c = connection;
-        boolean connected = c != null && c.isOpen();
+        Channel consume = consumeChannel;
+        boolean connected = c != null && c.isOpen() && consume != null && consume.isOpen();
         return new Status(connected, connected ? null : lastError, inFlight.get(), throughput.imagesPerSecond(),
                 batchesDone.get(), lastBatchMillis.get());
     }
@@ -223,6 +224,14 @@ public final class AmqpWorker implements AutoCloseable {
         Connection c = settings.connectionFactory().newConnection(settings.connectionName());
         try {
             Channel consume = c.createChannel();
+            consume.addShutdownListener(cause -> {
+                if (!cause.isInitiatedByApplication() && !cause.isHardError()) {
+                    // a channel-level close (e.g. the broker's consumer_timeout after a hung batch) is not recovered
+                    lastError = "the broker closed the consuming channel (" + describe(cause) + "); restart the "
+                            + "worker";
+                    log.error(lastError);
+                }
+            });
             declareTopology(consume);
             consume.basicQos(settings.prefetch());
             Channel publish = c.createChannel();
@@ -630,14 +639,6 @@ public final class AmqpWorker implements AutoCloseable {
     @Override
     public void close() {
         stop();
-    }
-
-    /** Simulates a crash for tests: drops the connection without answering anything in progress. */
-    void abortConnectionForTest() {
-        Connection c = connection;
-        if (c != null) {
-            c.abort();
-        }
     }
 
     /** Back-pressure after a refused result: waits, returning early when the worker stops. */

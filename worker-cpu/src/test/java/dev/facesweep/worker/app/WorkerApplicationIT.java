@@ -15,12 +15,14 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -99,5 +101,33 @@ class WorkerApplicationIT {
         context.close();
         context = null;
         assertThat(queues.depth(queues.names.batches())).isZero();
+    }
+
+    @Test
+    void thePackagedWorkerStopsCleanlyOnSigterm() throws Exception {
+        Path jar;
+        try (var jars = Files.list(Path.of("target"))) {
+            jar = jars.filter(p -> p.getFileName().toString().endsWith("-exec.jar")).findFirst().orElseThrow();
+        }
+        Path log = Files.createTempFile("worker", ".log");
+        String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process p = new ProcessBuilder(javaBin, "-Dserver.port=0", "-Dfacesweep.amqp.prefix=" + queues.prefix, "-jar",
+                jar.toString(), "--broker", TestBroker.get().url(), "--model", Fixtures.clipTinyModel().toString())
+                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        try {
+            await().atMost(Duration.ofSeconds(60)).until(() -> Files.readString(log)
+                    .contains("consuming " + queues.names.batches()));
+            assertThat(queues.channel().consumerCount(queues.names.batches())).isEqualTo(1);
+
+            p.destroy(); // SIGTERM
+
+            assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(Files.readString(log)).contains("worker " + WorkerConfiguration.hostName()
+                    + "-cpu stopped");
+            assertThat(queues.channel().consumerCount(queues.names.batches())).isZero();
+        } finally {
+            p.destroyForcibly();
+            Files.deleteIfExists(log);
+        }
     }
 }
