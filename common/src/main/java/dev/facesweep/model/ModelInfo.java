@@ -19,7 +19,8 @@ public record ModelInfo(ModelBundle bundle, SessionInfo visual, SessionInfo text
                 "config     embed_dim " + c.embedDim() + ", image " + c.imageSize() + " px, context "
                         + c.contextLength() + ", vocab " + c.vocabSize() + ", quick_gelu " + c.quickGelu(),
                 "scale      logit_scale " + scale,
-                "tokenizer  " + bundle.tokenizerKind().fileName(),
+                "tokenizer  " + bundle.tokenizerKind().description() + " (textual/"
+                        + bundle.tokenizerKind().fileName() + ")",
                 "visual     " + visual.format(),
                 "textual    " + textual.format(),
                 "scoring    " + bundle.scoringId());

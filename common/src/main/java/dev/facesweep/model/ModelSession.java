@@ -15,9 +15,10 @@ import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.nio.IntBuffer;
 import java.nio.LongBuffer;
-import java.nio.ShortBuffer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -300,7 +301,7 @@ final class ModelSession implements AutoCloseable {
             long[] shape = embeddings.getInfo().getShape();
             if (shape.length != 2 || shape[0] != chunk.runSize() || shape[1] != embedDim) {
                 throw new InferenceException(where + " returned " + outputName + " of shape "
-                        + java.util.Arrays.toString(shape) + " for " + chunk.runSize() + " inputs; expected ["
+                        + Arrays.toString(shape) + " for " + chunk.runSize() + " inputs; expected ["
                         + chunk.runSize() + ", " + embedDim + "]");
             }
             FloatBuffer floats = outputType == OnnxJavaType.FLOAT16
@@ -353,7 +354,7 @@ final class ModelSession implements AutoCloseable {
             case INT16 -> "int16";
             case INT32 -> "int32";
             case INT64 -> "int64";
-            default -> type.name().toLowerCase(java.util.Locale.ROOT);
+            default -> type.name().toLowerCase(Locale.ROOT);
         };
     }
 

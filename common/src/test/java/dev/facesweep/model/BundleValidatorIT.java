@@ -23,7 +23,7 @@ class BundleValidatorIT {
         assertThat(info.visual().inputName()).isEqualTo("image");
         assertThat(info.textual().inputName()).isEqualTo("text");
         assertThat(info.textual().inputType()).isEqualTo("int64");
-        assertThat(info.toString()).contains("tokenizer  bpe_simple_vocab_16e6.txt.gz");
+        assertThat(info.toString()).contains("tokenizer  open_clip BPE (textual/bpe_simple_vocab_16e6.txt.gz)");
     }
 
     @Test
