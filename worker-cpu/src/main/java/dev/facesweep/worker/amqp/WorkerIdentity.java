@@ -1,0 +1,27 @@
+package dev.facesweep.worker.amqp;
+
+import java.util.Objects;
+
+/**
+ * What a worker says about itself in every heartbeat.
+ *
+ * @param workerId stable id (e.g. host plus device)
+ * @param host host name
+ * @param provider execution provider actually in use (e.g. {@code CPU}, {@code DirectML})
+ * @param configuredProvider the provider asked for; differs from {@code provider} after a fallback
+ * @param device device description
+ * @param modelId the loaded model
+ * @param batchSize images per model run
+ */
+public record WorkerIdentity(String workerId, String host, String provider, String configuredProvider, String device,
+        String modelId, int batchSize) {
+
+    public WorkerIdentity {
+        Objects.requireNonNull(workerId, "workerId");
+        Objects.requireNonNull(host, "host");
+        Objects.requireNonNull(provider, "provider");
+        Objects.requireNonNull(configuredProvider, "configuredProvider");
+        Objects.requireNonNull(device, "device");
+        Objects.requireNonNull(modelId, "modelId");
+    }
+}

@@ -1,0 +1,167 @@
+package dev.facesweep.worker.app;
+
+import dev.facesweep.model.BundleException;
+import dev.facesweep.worker.BatchScoringHandler;
+import dev.facesweep.worker.PathPolicy;
+import dev.facesweep.worker.amqp.AmqpSettings;
+import dev.facesweep.worker.amqp.AmqpWorker;
+import dev.facesweep.worker.amqp.WorkerEvents;
+import dev.facesweep.worker.amqp.WorkerIdentity;
+import dev.facesweep.worker.provider.CpuProvider;
+import dev.facesweep.worker.provider.CudaProvider;
+import dev.facesweep.worker.provider.ProviderOption;
+import dev.facesweep.worker.provider.ProviderSetup;
+import dev.facesweep.worker.provider.ProviderUnavailableException;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.web.server.context.WebServerInitializedEvent;
+import org.springframework.context.ApplicationListener;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/** Wires the worker: provider, model, batch handler, RabbitMQ transport, metrics and health. */
+@Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties({WorkerProperties.class, AmqpProperties.class})
+class WorkerConfiguration {
+
+    private static final Logger log = LoggerFactory.getLogger(WorkerConfiguration.class);
+
+    @Bean
+    CpuProvider cpuProvider() {
+        return new CpuProvider();
+    }
+
+    @Bean
+    CudaProvider cudaProvider() {
+        return new CudaProvider();
+    }
+
+    @Bean
+    ProviderSetup providerSetup(WorkerProperties worker, List<ProviderOption> options)
+            throws ProviderUnavailableException {
+        Map<String, ProviderOption> byName = new TreeMap<>();
+        options.forEach(o -> byName.put(o.name(), o));
+        String name = worker.providerName();
+        ProviderOption option = byName.get(name);
+        if (option == null) {
+            throw new ConfigurationException("facesweep.worker.provider", "'" + name + "' is not in this build "
+                    + "(it has " + String.join(", ", byName.keySet()) + ")"
+                    + ("dml".equals(name) ? "; run the worker-dml jar (facesweep-worker.jar), which adds DirectML" : ""));
+        }
+        return option.setUp(worker.providerSettings());
+    }
+
+    @Bean
+    LoadedModel loadedModel(WorkerProperties worker, ProviderSetup setup) throws ProviderUnavailableException {
+        return LoadedModel.open(worker.modelDir(), setup);
+    }
+
+    @Bean
+    PathPolicy pathPolicy(WorkerProperties worker) {
+        PathPolicy policy = worker.pathPolicy();
+        if (policy.isInlineOnly()) {
+            log.warn("no --allow-root and no --path-map: this worker reads no files and scores only images sent "
+                    + "inline");
+        } else if (policy.isUnrestricted()) {
+            log.warn("facesweep.worker.allow-any-path=true: this worker reads any path a batch names");
+        } else {
+            log.info("reading images under {}{}", policy.allowedRoots(),
+                    policy.mappings().isEmpty() ? "" : " with path maps " + policy.mappings());
+        }
+        return policy;
+    }
+
+    @Bean
+    WorkerIdentity workerIdentity(WorkerProperties worker, LoadedModel loaded) {
+        String host = hostName();
+        String id = worker.id() != null && !worker.id().isBlank() ? worker.id().strip()
+                : host + "-" + worker.providerName() + (worker.providerSettings().device().isEmpty() ? ""
+                        : "-" + worker.providerSettings().device());
+        return new WorkerIdentity(id, host, loaded.check().providerInUse(), loaded.setup().configuredProvider(),
+                loaded.setup().device(), loaded.model().bundle().modelId(), batchSize(loaded));
+    }
+
+    @Bean
+    BatchScoringHandler batchScoringHandler(LoadedModel loaded, PathPolicy paths, WorkerIdentity identity,
+            WorkerProperties worker) throws BundleException {
+        return BatchScoringHandler.create(loaded.model(), paths, identity.workerId(), worker.decodeThreadCount());
+    }
+
+    @Bean
+    AmqpSettings amqpSettings(AmqpProperties amqp, WorkerIdentity identity, WorkerProperties worker) {
+        return amqp.settings("facesweep-worker " + identity.workerId(), worker.grace());
+    }
+
+    @Bean
+    WorkerEvents workerEvents(MeterRegistry registry, WorkerIdentity identity, LoadedModel loaded) {
+        Gauge.builder(WorkerMetric.PROVIDER_INFO.metricName(), () -> 1)
+                .description(WorkerMetric.PROVIDER_INFO.description())
+                .tag(WorkerMetric.Tag.PROVIDER.key(), identity.provider())
+                .tag(WorkerMetric.Tag.CONFIGURED.key(), identity.configuredProvider())
+                .tag(WorkerMetric.Tag.DEVICE.key(), identity.device())
+                .tag(WorkerMetric.Tag.MODEL.key(), identity.modelId())
+                .register(registry);
+        loaded.check().acceleratorNodeFraction().ifPresent(fraction ->
+                Gauge.builder(WorkerMetric.ACCELERATOR_NODES.metricName(), () -> fraction)
+                        .description(WorkerMetric.ACCELERATOR_NODES.description()).register(registry));
+        return new MicrometerWorkerEvents(registry);
+    }
+
+    @Bean
+    AmqpWorker amqpWorker(AmqpSettings settings, BatchScoringHandler handler, WorkerIdentity identity,
+            WorkerEvents events, MeterRegistry registry) {
+        AmqpWorker worker = new AmqpWorker(settings, handler, identity, events, Clock.systemUTC());
+        Gauge.builder(WorkerMetric.IN_FLIGHT.metricName(), worker, w -> w.status().inFlight())
+                .description(WorkerMetric.IN_FLIGHT.description()).register(registry);
+        return worker;
+    }
+
+    @Bean
+    WorkerLifecycle workerLifecycle(AmqpWorker worker) {
+        return new WorkerLifecycle(worker);
+    }
+
+    @Bean
+    WorkerHealthIndicator workerHealthIndicator(AmqpWorker worker, LoadedModel loaded, AmqpSettings settings) {
+        return new WorkerHealthIndicator(worker, loaded, settings.redactedUrl());
+    }
+
+    @Bean
+    ApplicationListener<WebServerInitializedEvent> announcePort(WorkerIdentity identity) {
+        return event -> {
+            int port = event.getWebServer().getPort();
+            log.info("worker {} ({} for {}, configured {}): health on http://localhost:{}/actuator/health, metrics "
+                    + "on http://localhost:{}/actuator/prometheus", identity.workerId(), identity.provider(),
+                    identity.modelId(), identity.configuredProvider(), port, port);
+        };
+    }
+
+    private static int batchSize(LoadedModel loaded) {
+        try {
+            return loaded.model().batchSize(dev.facesweep.model.ModelRole.VISUAL);
+        } catch (BundleException e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
+    }
+
+    static String hostName() {
+        String env = System.getenv("COMPUTERNAME");
+        if (env == null || env.isBlank()) {
+            env = System.getenv("HOSTNAME");
+        }
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            return env == null || env.isBlank() ? "unknown-host" : env;
+        }
+    }
+}

@@ -1,0 +1,145 @@
+package dev.facesweep.worker.app;
+
+import dev.facesweep.worker.PathMapping;
+import dev.facesweep.worker.PathPolicy;
+import dev.facesweep.worker.provider.ProviderSettings;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * {@code facesweep.worker.*}: the model, the provider and which files the worker may read. Unset values take the
+ * defaults below.
+ *
+ * @param id worker id in results and heartbeats (default {@code <host>-<provider>})
+ * @param model the model bundle folder ({@code --model}; default env {@code FACESWEEP_MODEL})
+ * @param provider {@code cpu} (default), {@code dml} or {@code cuda}
+ * @param device accelerator index or vendor ({@code amd}, {@code nvidia}, {@code intel}); default the first
+ * @param batchSize images per model run (default: the provider's, 8 on CPU, 16 on GPUs)
+ * @param intraOpThreads ONNX Runtime threads per run on CPU (default 0: ONNX Runtime's choice)
+ * @param decodeThreads threads reading and preprocessing images (default 2)
+ * @param pathMaps {@code FROM=TO} prefix rewrites ({@code --path-map})
+ * @param allowedRoots folders images may be read from ({@code --allow-root}); default the targets of
+ *     {@code pathMaps}; with neither, the worker reads no files (inline images only)
+ * @param allowAnyPath read any absolute path (no root check); default false
+ * @param shutdownGrace how long a stop waits for the batch in progress (default 60 s)
+ */
+@ConfigurationProperties("facesweep.worker")
+public record WorkerProperties(
+        String id,
+        String model,
+        String provider,
+        String device,
+        Integer batchSize,
+        Integer intraOpThreads,
+        Integer decodeThreads,
+        List<String> pathMaps,
+        List<String> allowedRoots,
+        Boolean allowAnyPath,
+        Duration shutdownGrace) {
+
+    static final String DEFAULT_PROVIDER = "cpu";
+    static final int DEFAULT_DECODE_THREADS = 2;
+    static final Duration DEFAULT_SHUTDOWN_GRACE = Duration.ofSeconds(60);
+
+    public WorkerProperties {
+        pathMaps = pathMaps == null ? List.of() : List.copyOf(pathMaps);
+        allowedRoots = allowedRoots == null ? List.of() : List.copyOf(allowedRoots);
+    }
+
+    /** @throws ConfigurationException when no model folder is configured or it does not exist */
+    Path modelDir() {
+        if (model == null || model.isBlank()) {
+            throw new ConfigurationException("facesweep.worker.model", "no model bundle; give --model DIR or set "
+                    + "FACESWEEP_MODEL");
+        }
+        Path dir = path("facesweep.worker.model", model);
+        if (!Files.isDirectory(dir)) {
+            throw new ConfigurationException("facesweep.worker.model", dir + " is not a folder; point --model at a "
+                    + "model bundle (config.json, visual/, textual/)");
+        }
+        return dir;
+    }
+
+    String providerName() {
+        return provider == null || provider.isBlank() ? DEFAULT_PROVIDER
+                : provider.strip().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    ProviderSettings providerSettings() {
+        int batch = batchSize == null ? 0 : AmqpProperties.positive("facesweep.worker.batch-size", batchSize, 1);
+        int threads = intraOpThreads == null ? 0 : intraOpThreads;
+        if (threads < 0) {
+            throw new ConfigurationException("facesweep.worker.intra-op-threads", "must be 0 (ONNX Runtime's "
+                    + "choice) or more, was " + threads);
+        }
+        return new ProviderSettings(batch, threads, device);
+    }
+
+    int decodeThreadCount() {
+        return AmqpProperties.positive("facesweep.worker.decode-threads", decodeThreads, DEFAULT_DECODE_THREADS);
+    }
+
+    Duration grace() {
+        return AmqpProperties.positive("facesweep.worker.shutdown-grace", shutdownGrace, DEFAULT_SHUTDOWN_GRACE);
+    }
+
+    /**
+     * The path policy: explicit roots, else the map targets, else inline only; any path when
+     * {@code allowAnyPath}.
+     *
+     * @throws ConfigurationException naming a malformed map or a root that is not an existing folder
+     */
+    PathPolicy pathPolicy() {
+        List<PathMapping> mappings = new ArrayList<>();
+        for (int i = 0; i < pathMaps.size(); i++) {
+            try {
+                mappings.add(PathMapping.parse(pathMaps.get(i)));
+            } catch (IllegalArgumentException e) {
+                throw new ConfigurationException("facesweep.worker.path-maps[" + i + "]", e.getMessage());
+            }
+        }
+        if (Boolean.TRUE.equals(allowAnyPath)) {
+            return PathPolicy.unrestricted(mappings);
+        }
+        List<Path> roots = new ArrayList<>();
+        String property;
+        if (!allowedRoots.isEmpty()) {
+            property = "facesweep.worker.allowed-roots";
+            for (int i = 0; i < allowedRoots.size(); i++) {
+                roots.add(checkedRoot(property + "[" + i + "]", allowedRoots.get(i)));
+            }
+        } else {
+            property = "facesweep.worker.path-maps";
+            for (int i = 0; i < mappings.size(); i++) {
+                roots.add(checkedRoot(property + "[" + i + "]", mappings.get(i).to()));
+            }
+        }
+        try {
+            return PathPolicy.restricted(mappings, roots);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigurationException(property, e.getMessage());
+        }
+    }
+
+    private static Path checkedRoot(String property, String value) {
+        Path p = path(property, value);
+        if (!p.isAbsolute() || !Files.isDirectory(p)) {
+            throw new ConfigurationException(property, value + " is not an existing folder on this worker (an "
+                    + "allowed root must be an absolute path to a folder)");
+        }
+        return p;
+    }
+
+    private static Path path(String property, String value) {
+        try {
+            return Path.of(value.strip());
+        } catch (InvalidPathException e) {
+            throw new ConfigurationException(property, "'" + value + "' is not a valid path: " + e.getReason());
+        }
+    }
+}
