@@ -2,6 +2,7 @@ package dev.facesweep.model;
 
 import dev.facesweep.tokenizer.ClipTokenizer;
 import dev.facesweep.tokenizer.Tokens;
+import java.nio.file.Path;
 import java.util.List;
 
 /**
@@ -14,6 +15,19 @@ public final class BundleValidator {
     static final String PROBE_PROMPT = "a photo of a face";
 
     private BundleValidator() {
+    }
+
+    /**
+     * Loads the bundle in {@code dir}, opens both models with {@code configurer}, runs them once and closes them.
+     *
+     * @throws BundleException naming the part that does not work
+     */
+    public static ModelInfo check(Path dir, SessionConfigurer configurer) throws BundleException {
+        ModelBundle bundle = ModelBundle.load(dir);
+        ClipTokenizer tokenizer = bundle.tokenizer();
+        try (ClipModel model = ClipModel.open(bundle, configurer, ModelRole.VISUAL, ModelRole.TEXTUAL)) {
+            return check(model, tokenizer);
+        }
     }
 
     /**

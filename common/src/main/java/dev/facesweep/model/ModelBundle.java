@@ -1,5 +1,11 @@
 package dev.facesweep.model;
 
+import dev.facesweep.imaging.ClipImagePreprocessor;
+import dev.facesweep.imaging.DecodeLimits;
+import dev.facesweep.imaging.ImagePreprocessor;
+import dev.facesweep.imaging.PreprocessConfig;
+import dev.facesweep.tokenizer.ClipTokenizer;
+import dev.facesweep.tokenizer.ClipTokenizers;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -25,8 +31,9 @@ import tools.jackson.databind.json.JsonMapper;
  * &lt;dir&gt;/textual/bpe_simple_vocab_16e6.txt.gz  or  &lt;dir&gt;/textual/tokenizer.json
  * </pre>
  *
- * <p>{@link #load(Path)} checks that the files exist and config.json is sound; it does not open ONNX sessions
- * (see {@link ClipModel} and {@link BundleValidator}).
+ * <p>{@link #load(Path)} checks that the files exist and that config.json and preprocess_cfg.json are sound and
+ * agree; it does not open ONNX sessions or load the tokenizer (see {@link ClipModel}, {@link #tokenizer()} and
+ * {@link BundleValidator}).
  *
  * <h2>Identifiers</h2>
  * <ul>
@@ -45,7 +52,8 @@ import tools.jackson.databind.json.JsonMapper;
  * @param dir the bundle folder (absolute, normalised)
  * @param config the parsed config.json
  * @param visualModel visual/model.onnx
- * @param preprocessConfig visual/preprocess_cfg.json
+ * @param preprocessConfigFile visual/preprocess_cfg.json
+ * @param preprocess the parsed preprocess_cfg.json
  * @param textualModel textual/model.onnx
  * @param tokenizerFile the tokenizer file in textual/
  * @param tokenizerKind which tokenizer form the bundle carries
@@ -56,7 +64,8 @@ public record ModelBundle(
         Path dir,
         ModelConfig config,
         Path visualModel,
-        Path preprocessConfig,
+        Path preprocessConfigFile,
+        PreprocessConfig preprocess,
         Path textualModel,
         Path tokenizerFile,
         TokenizerKind tokenizerKind,
@@ -65,6 +74,7 @@ public record ModelBundle(
 
     private static final Logger log = LoggerFactory.getLogger(ModelBundle.class);
     private static final int SHORT_DIGEST_HEX = 12;
+    private static final String PREPROCESS_CFG = "visual/preprocess_cfg.json";
     private static final String EXPORT_HINT =
             "export it with tools/export_openclip.py or point --model at an Immich-format bundle";
 
@@ -95,8 +105,7 @@ public record ModelBundle(
         }
         ModelConfig config = readConfig(root);
         Path visual = requireFile(root, "visual/model.onnx", EXPORT_HINT);
-        Path preprocess = requireFile(root, "visual/preprocess_cfg.json",
-                "export the bundle with tools/export_openclip.py, which writes the model's size, mean and std");
+        PreprocessConfig preprocess = readPreprocessConfig(root, config);
         Path textual = requireFile(root, "textual/model.onnx", EXPORT_HINT);
         TokenizerKind kind = null;
         for (TokenizerKind k : TokenizerKind.values()) {
@@ -115,7 +124,56 @@ public record ModelBundle(
         String visualDigest = shortSha256(root, visual);
         String textualDigest = shortSha256(root, textual, tokenizer);
         String modelId = config.modelName() + config.pretrained().map(p -> "/" + p).orElse("") + "@" + visualDigest;
-        return new ModelBundle(root, config, visual, preprocess, textual, tokenizer, kind, modelId, textualDigest);
+        return new ModelBundle(root, config, visual, root.resolve(PREPROCESS_CFG), preprocess, textual, tokenizer,
+                kind, modelId, textualDigest);
+    }
+
+    /**
+     * Loads the bundle's tokenizer (open_clip's BPE vocabulary when present, else tokenizer.json) for the text
+     * model's context length.
+     *
+     * @throws BundleException when the tokenizer file is unreadable or malformed
+     */
+    public ClipTokenizer tokenizer() throws BundleException {
+        try {
+            return ClipTokenizers.load(roleDir(ModelRole.TEXTUAL), config.contextLength());
+        } catch (IllegalArgumentException e) {
+            throw new BundleException("model bundle " + dir + ": textual/" + tokenizerFile.getFileName()
+                    + " cannot be used: " + e.getMessage(), e);
+        }
+    }
+
+    /** open_clip's eval transform as this bundle's preprocess_cfg.json describes it. */
+    public ImagePreprocessor imagePreprocessor(DecodeLimits limits) {
+        return new ClipImagePreprocessor(preprocess, limits);
+    }
+
+    private static PreprocessConfig readPreprocessConfig(Path root, ModelConfig config) throws BundleException {
+        Path file = requireFile(root, PREPROCESS_CFG,
+                "export the bundle with tools/export_openclip.py, which writes the model's size, mean and std");
+        String where = "model bundle " + root + ": " + PREPROCESS_CFG;
+        PreprocessConfig preprocess;
+        try {
+            preprocess = PreprocessConfig.parse(readJson(file, where));
+        } catch (IllegalArgumentException e) {
+            throw new BundleException(where + ": " + e.getMessage(), e);
+        }
+        if (preprocess.width() != config.imageSize() || preprocess.height() != config.imageSize()) {
+            throw new BundleException(where + " size " + preprocess.height() + "x" + preprocess.width()
+                    + " differs from config.json vision_cfg.image_size " + config.imageSize()
+                    + ": re-export the bundle so both describe the model's input");
+        }
+        return preprocess;
+    }
+
+    private static JsonNode readJson(Path file, String where) throws BundleException {
+        try {
+            return JsonMapper.shared().readTree(file.toFile());
+        } catch (JacksonException e) {
+            int line = e.getLocation() == null ? -1 : e.getLocation().getLineNr();
+            throw new BundleException(where + " is not valid JSON" + (line > 0 ? " (line " + line + ")" : "")
+                    + ": " + firstLine(e.getOriginalMessage()), e);
+        }
     }
 
     private static Path requireFile(Path root, String relative, String hint) throws BundleException {
@@ -134,14 +192,7 @@ public record ModelBundle(
         Path file = requireFile(root, "config.json",
                 "it must hold the open_clip model config (embed_dim, vision_cfg, text_cfg); " + EXPORT_HINT);
         String where = "model bundle " + root + ": config.json";
-        JsonNode json;
-        try {
-            json = JsonMapper.shared().readTree(file.toFile());
-        } catch (JacksonException e) {
-            int line = e.getLocation() == null ? -1 : e.getLocation().getLineNr();
-            throw new BundleException(where + " is not valid JSON" + (line > 0 ? " (line " + line + ")" : "")
-                    + ": " + firstLine(e.getOriginalMessage()), e);
-        }
+        JsonNode json = readJson(file, where);
         if (json == null || !json.isObject()) {
             throw new BundleException(where + " is not a JSON object: it must hold the open_clip model config");
         }

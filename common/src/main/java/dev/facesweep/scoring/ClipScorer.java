@@ -1,9 +1,11 @@
 package dev.facesweep.scoring;
 
+import dev.facesweep.imaging.DecodeLimits;
 import dev.facesweep.imaging.ImageException;
 import dev.facesweep.imaging.ImagePreprocessor;
 import dev.facesweep.model.BundleException;
 import dev.facesweep.model.ClipModel;
+import dev.facesweep.model.ModelBundle;
 import dev.facesweep.model.ModelRole;
 import dev.facesweep.tokenizer.ClipTokenizer;
 import java.io.IOException;
@@ -52,6 +54,17 @@ public final class ClipScorer {
             ClipTokenizer tokenizer) throws BundleException {
         model.ensureOpen(ModelRole.TEXTUAL);
         return create(model, preprocessor, PromptEmbeddings.embed(model, tokenizer, promptSet));
+    }
+
+    /**
+     * With the bundle's own tokenizer and preprocessing ({@code visual/preprocess_cfg.json}).
+     *
+     * @throws BundleException when the tokenizer cannot be loaded or a session cannot be opened
+     */
+    public static ClipScorer create(ClipModel model, PromptSet promptSet, DecodeLimits limits)
+            throws BundleException {
+        ModelBundle bundle = model.bundle();
+        return create(model, bundle.imagePreprocessor(limits), promptSet, bundle.tokenizer());
     }
 
     /** As {@link #create(ClipModel, ImagePreprocessor, PromptSet, ClipTokenizer)} with prompts already embedded. */

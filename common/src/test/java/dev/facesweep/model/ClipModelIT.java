@@ -193,6 +193,8 @@ class ClipModelIT {
     void imageSizeMismatchNamesTheConfig() throws Exception {
         Path copy = BundleCopies.copy(tmp.resolve("b"));
         BundleCopies.editConfig(copy, "\"image_size\": 224", "\"image_size\": 256");
+        Path cfg = copy.resolve("visual/preprocess_cfg.json"); // consistent with config.json, not with the model
+        Files.writeString(cfg, Files.readString(cfg).replaceAll("224", "256"));
         assertThatThrownBy(() -> ClipModel.open(ModelBundle.load(copy), new CpuSessionConfigurer(), ModelRole.VISUAL))
                 .isInstanceOf(BundleException.class)
                 .hasMessageContaining("visual/model.onnx takes 224x224 images but config.json vision_cfg.image_size is 256");

@@ -99,6 +99,59 @@ class ModelBundleTest {
     }
 
     @Test
+    void preprocessConfigIsParsedFromTheBundle() throws Exception {
+        ModelBundle bundle = ModelBundle.load(Fixtures.clipTinyModel());
+        // values of the fixture's visual/preprocess_cfg.json
+        assertThat(bundle.preprocess().width()).isEqualTo(224);
+        assertThat(bundle.preprocess().height()).isEqualTo(224);
+        assertThat(bundle.preprocess().mean()).containsExactly(0.48145466f, 0.4578275f, 0.40821073f);
+        assertThat(bundle.preprocess().std()).containsExactly(0.26862954f, 0.26130258f, 0.27577711f);
+        assertThat(bundle.imagePreprocessor(dev.facesweep.imaging.DecodeLimits.defaults()).tensorSize())
+                .isEqualTo(3 * 224 * 224);
+    }
+
+    @Test
+    void preprocessSizeMustMatchTheModel() throws Exception {
+        Path copy = BundleCopies.copy(tmp.resolve("b"));
+        Path cfg = copy.resolve("visual/preprocess_cfg.json");
+        Files.writeString(cfg, Files.readString(cfg).replaceAll("224", "256"));
+        assertBroken(copy, "visual/preprocess_cfg.json size 256x256 differs from config.json vision_cfg.image_size 224");
+    }
+
+    @Test
+    void malformedPreprocessConfig() throws Exception {
+        Path copy = BundleCopies.copy(tmp.resolve("b"));
+        Files.writeString(copy.resolve("visual/preprocess_cfg.json"), "{\"size\": [224, 224],\n\"mean\": [0.5,");
+        assertBroken(copy, "visual/preprocess_cfg.json is not valid JSON (line 2)");
+    }
+
+    @Test
+    void unusablePreprocessField() throws Exception {
+        Path copy = BundleCopies.copy(tmp.resolve("b"));
+        Path cfg = copy.resolve("visual/preprocess_cfg.json");
+        Files.writeString(cfg, Files.readString(cfg).replace("\"bicubic\"", "\"lanczos-ish\""));
+        assertBroken(copy, "visual/preprocess_cfg.json: ");
+    }
+
+    @Test
+    void tokenizerLoadsFromTheBundle() throws Exception {
+        ModelBundle bundle = ModelBundle.load(Fixtures.clipTinyModel());
+        // clip-fidelity.md: "a photo of a cat" -> [49406, 320, 1125, 539, 320, 2368, 49407]
+        assertThat(bundle.tokenizer().encode("a photo of a cat").ids())
+                .containsExactly(49406, 320, 1125, 539, 320, 2368, 49407);
+    }
+
+    @Test
+    void brokenTokenizerFileIsABundleError() throws Exception {
+        Path copy = BundleCopies.copy(tmp.resolve("b"));
+        Files.writeString(copy.resolve("textual/bpe_simple_vocab_16e6.txt.gz"), "not gzip");
+        ModelBundle bundle = ModelBundle.load(copy);
+        assertThatThrownBy(bundle::tokenizer).isInstanceOf(BundleException.class)
+                .hasMessageContaining("textual/bpe_simple_vocab_16e6.txt.gz cannot be used")
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
+    }
+
+    @Test
     void notAFolder() {
         assertThatThrownBy(() -> ModelBundle.load(tmp.resolve("nope")))
                 .isInstanceOf(BundleException.class)
