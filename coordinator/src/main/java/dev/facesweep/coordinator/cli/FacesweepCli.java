@@ -103,7 +103,11 @@ public final class FacesweepCli implements Runnable {
     /** Keeps the list of subcommands in one place. */
     static final class Subcommands {
         static List<Object> all() {
-            return List.of(new CommandLine.HelpCommand());
+            return List.of(new CommandLine.HelpCommand(),
+                    new dev.facesweep.coordinator.scan.ScanCommand(),
+                    new dev.facesweep.coordinator.scan.ScoresCommand(),
+                    new dev.facesweep.coordinator.scan.StatusCommand(),
+                    new dev.facesweep.coordinator.scan.RescoreCommand());
         }
     }
 }

@@ -20,6 +20,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A batch whose handler throws is tried again with the attempt count raised, up to {@code maxAttempts} in
  * all, then parked: the same bound the RabbitMQ workers apply ({@link dev.facesweep.protocol.Topology}).
+ *
+ * <p>The dispatcher owns the handler: {@link #close()} closes it when it is {@link AutoCloseable}.
  */
 public final class EmbeddedDispatcher implements Dispatcher {
 
@@ -124,6 +126,13 @@ public final class EmbeddedDispatcher implements Dispatcher {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        if (handler instanceof AutoCloseable closeable) {
+            try {
+                closeable.close();
+            } catch (Exception e) {
+                log.warn("closing the embedded batch handler: {}", oneLine(e));
+            }
         }
     }
 
