@@ -108,7 +108,7 @@ public final class RabbitDispatcher implements Dispatcher {
         factory.setRequestedHeartbeat(15);
         Connection connection;
         try {
-            connection = factory.newConnection(CONNECTION_NAME);
+            connection = factory.newConnection(CONNECTION_NAME + " " + settings.names().batches());
         } catch (IOException | TimeoutException e) {
             throw new DispatchException("cannot connect to the broker at " + where + " (" + describe(e)
                     + "): start RabbitMQ (e.g. rabbitmq-server -detached) or check --broker", e);
