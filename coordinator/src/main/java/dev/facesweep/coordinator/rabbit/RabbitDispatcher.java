@@ -71,7 +71,9 @@ public final class RabbitDispatcher implements Dispatcher {
     private final WorkerRegistry registry;
     private final Object recovery = new Object();
     private final AtomicLong malformedHeartbeats = new AtomicLong();
+    private final AtomicLong recoveries = new AtomicLong();
     private Channel publishChannel;
+    private Channel topologyChannel;
     private DispatchListener listener;
 
     private RabbitDispatcher(BrokerSettings settings, Connection connection, Clock clock) {
@@ -127,32 +129,33 @@ public final class RabbitDispatcher implements Dispatcher {
 
     // ---------------------------------------------------------------- topology
 
+    /**
+     * Declares on a channel kept open for the dispatcher's lifetime: the client's topology recovery re-declares
+     * through the channel each entity was declared on, so a closed one would make recovery fail.
+     */
     private void declareTopology() throws IOException {
         QueueNames names = settings.names();
+        topologyChannel = connection.createChannel();
         declareQueue(names.batches());
         declareQueue(names.results());
         declareQueue(names.parked());
-        Channel ch = connection.createChannel();
         try {
-            ch.exchangeDeclare(names.heartbeats(), BuiltinExchangeType.FANOUT, true);
+            topologyChannel.exchangeDeclare(names.heartbeats(), BuiltinExchangeType.FANOUT, true);
         } catch (IOException e) {
             log.warn("heartbeat exchange {} exists with other properties ({}); using it as it is",
                     names.heartbeats(), describe(e));
-            connection.createChannel().exchangeDeclarePassive(names.heartbeats());
+            topologyChannel = connection.createChannel();
+            topologyChannel.exchangeDeclarePassive(names.heartbeats());
         }
-        closeQuietly(ch);
     }
 
     private void declareQueue(String name) throws IOException {
-        Channel ch = connection.createChannel();
         try {
-            ch.queueDeclare(name, true, false, false, Topology.durableQueueArguments());
-            closeQuietly(ch);
+            topologyChannel.queueDeclare(name, true, false, false, Topology.durableQueueArguments());
         } catch (IOException e) {
             log.warn("queue {} exists with other properties ({}); using it as it is", name, describe(e));
-            Channel passive = connection.createChannel();
-            passive.queueDeclarePassive(name);
-            closeQuietly(passive);
+            topologyChannel = connection.createChannel();
+            topologyChannel.queueDeclarePassive(name);
         }
     }
 
@@ -367,6 +370,7 @@ public final class RabbitDispatcher implements Dispatcher {
     private final class RecoverySignal implements RecoveryListener {
         @Override
         public void handleRecovery(Recoverable recoverable) {
+            recoveries.incrementAndGet();
             log.info("connection to {} recovered", settings.redactedUri());
             synchronized (recovery) {
                 recovery.notifyAll();
@@ -386,6 +390,11 @@ public final class RabbitDispatcher implements Dispatcher {
         return registry.workers();
     }
 
+    /** How often the connection was lost and recovered. */
+    public long recoveries() {
+        return recoveries.get();
+    }
+
     public WorkerRegistry registry() {
         return registry;
     }
@@ -401,16 +410,6 @@ public final class RabbitDispatcher implements Dispatcher {
             connection.close(5000);
         } catch (IOException | AlreadyClosedException e) {
             log.debug("closing the broker connection: {}", describe(e));
-        }
-    }
-
-    private static void closeQuietly(Channel ch) {
-        try {
-            if (ch.isOpen()) {
-                ch.close();
-            }
-        } catch (IOException | TimeoutException | AlreadyClosedException e) {
-            log.debug("closing a channel: {}", describe(e));
         }
     }
 

@@ -120,12 +120,31 @@ class EmbeddedScanIT {
     }
 
     @Test
-    void badRootAndMissingModelAreOneLineUsageErrors() {
+    void badRootUnreachableBrokerAndMissingModelAreOneLineUsageErrors() throws Exception {
         Cli badRoot = Cli.run("scan", tmp.resolve("nowhere").toString(), "--model",
                 Fixtures.clipTinyModel().toString(), "--json");
         assertThat(badRoot.exitCode()).isEqualTo(ExitCode.USAGE);
         assertThat(badRoot.err().lines().toList()).hasSize(1);
         assertThat(badRoot.err()).contains("nowhere").contains("not a folder");
+
+        Path root = java.nio.file.Files.createDirectories(tmp.resolve("corpus"));
+        Cli noBroker = Cli.run("scan", root.toString(), "--model",
+                Fixtures.clipTinyModel().toString(), "--broker", "amqp://guest:secret@127.0.0.1:1/", "--json");
+        assertThat(noBroker.exitCode()).as(noBroker.toString()).isEqualTo(ExitCode.USAGE);
+        assertThat(noBroker.err().lines().toList()).hasSize(1);
+        assertThat(noBroker.err()).contains("cannot connect to the broker at amqp://guest:***@127.0.0.1:1/")
+                .doesNotContain("secret");
+
+        Environment.use(name -> null);
+        try {
+            Cli noModel = Cli.run("scan", root.toString(), "--json");
+            assertThat(noModel.exitCode()).isEqualTo(ExitCode.USAGE);
+            assertThat(noModel.err().lines().toList()).hasSize(1);
+            assertThat(noModel.err()).contains("--model DIR").contains("FACESWEEP_MODEL")
+                    .contains("model pull").contains("tools/export_openclip.py");
+        } finally {
+            Environment.use(System::getenv);
+        }
     }
 
     private static String fixtureOf(String image) {

@@ -59,6 +59,7 @@ class RabbitScanIT {
     private QueueNames names;
     private Path root;
     private ScanStore store;
+    private RabbitDispatcher dispatcher;
 
     @BeforeEach
     void setUp() throws Exception {
@@ -91,7 +92,7 @@ class RabbitScanIT {
     private Future<ScanOutcome> startScan(Clock clock, ScanSettings settings) throws Exception {
         store = ScanStore.sqlite(tmp.resolve("state"), clock);
         PromptScoring scoring = TestScoring.maskAlongX();
-        RabbitDispatcher dispatcher = RabbitDispatcher.connect(BrokerSettings.defaults(TestBroker.URL)
+        dispatcher = RabbitDispatcher.connect(BrokerSettings.defaults(TestBroker.URL)
                 .withNames(names), clock);
         closeLater.add(dispatcher);
         ScanSetup.Opened opened = ScanSetup.openOrResume(store, root.toAbsolutePath().normalize(), scoring,
@@ -214,5 +215,29 @@ class RabbitScanIT {
         ResultRecorder recorder = new ResultRecorder(store, TestScoring.maskAlongX());
         assertThat(recorder.record(slow.answer(held)).changedNothing()).isTrue();
         assertThat(store.counts(outcome.scanId()).scored()).isEqualTo(IMAGES);
+    }
+
+    @Test
+    void theCoordinatorReconnectsWhenTheBrokerDropsItsConnectionMidScan() throws Exception {
+        java.util.concurrent.Semaphore permits = new java.util.concurrent.Semaphore(3);
+        FakeHandler handler = new FakeHandler("worker-1");
+        TestWorker worker = new TestWorker("worker-1", names, handler, 2, (w, batch, tag) -> {
+            permits.acquireUninterruptibly();
+            w.publishResult(w.answer(batch));
+            w.ack(tag);
+        });
+        closeLater.add(worker);
+        Future<ScanOutcome> run = startScan(Clock.systemUTC(), settings());
+        await().atMost(Duration.ofSeconds(20)).until(() -> permits.availablePermits() == 0
+                && worker.received.size() >= 4);
+
+        BrokerControl.closeConnection("facesweep-coordinator " + names.batches());
+        permits.release(1000);
+
+        ScanOutcome outcome = run.get(90, TimeUnit.SECONDS);
+        assertThat(dispatcher.recoveries()).isEqualTo(1);
+        assertThat(outcome.counts().scored()).isEqualTo(IMAGES);
+        assertThat(handler.imageCalls).hasSize(IMAGES);
+        assertThat(outcome.complete()).isTrue();
     }
 }

@@ -278,6 +278,41 @@ class ScanRunTest {
         assertThat(store.counts(outcome.scanId()).scored()).isEqualTo(30);
     }
 
+    @Test
+    void withoutAnyWorkerHeartbeatTheScanSaysHowToStartOneAndKeepsWaiting() throws Exception {
+        ManualDispatcher dispatcher = new ManualDispatcher(4);
+        List<String> notes = new java.util.concurrent.CopyOnWriteArrayList<>();
+        ScanMonitor monitor = new ScanMonitor() {
+            @Override
+            public void note(String line) {
+                notes.add(line);
+            }
+
+            @Override
+            public void progress(dev.facesweep.coordinator.store.ScanCounts counts, List<WorkerStatus> workers) {
+            }
+        };
+        PromptScoring scoring = TestScoring.maskAlongX();
+        ScanSetup.Opened opened = ScanSetup.openOrResume(store, root.toAbsolutePath().normalize(), scoring,
+                PromptSetJson.write(scoring.promptSet()));
+        Staging staging = new Staging(CorpusWalk.open(root), opened.known(), 1, 4);
+        Future<ScanOutcome> run = background.submit(() -> new ScanRun(store, dispatcher,
+                new ResultRecorder(store, scoring), settings().withNoWorkerHint(Duration.ofSeconds(30)), clock,
+                monitor).run(opened.scan(), staging, false));
+        await().atMost(Duration.ofSeconds(5)).until(() -> dispatcher.published.size() == 4);
+        await().during(Duration.ofMillis(100)).atMost(Duration.ofSeconds(1))
+                .until(() -> notes.stream().noneMatch(n -> n.contains("heartbeat")));
+
+        clock.advance(Duration.ofSeconds(30));
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> notes.stream().anyMatch(n -> n.contains("no worker has"
+                + " sent a heartbeat") && n.contains("./facesweep worker --broker")));
+        assertThat(run.isDone()).isFalse();
+        assertThat(dispatcher.published).hasSize(4);
+        run.cancel(true);
+        staging.close();
+    }
+
     private static ResultMessage resultFor(ClaimedBatch batch, String worker) {
         List<ImageResult> results = batch.images().stream()
                 .map(i -> ImageResult.scored(i.sha256(), TestScoring.embeddingOf(i.sha256()), Map.of())).toList();
