@@ -24,11 +24,20 @@ public interface Dispatcher extends AutoCloseable {
     int capacity();
 
     /**
-     * Hands the batches over; returns once every one of them is safely with the transport (confirmed by the
-     * broker). On an exception none of them may be assumed delivered, though some may have been (a duplicate is
-     * harmless: results are idempotent).
+     * Hands the batches over. The transport owns them from here: it delivers each at least once or reports
+     * through {@link #check()} that it cannot (a duplicate is harmless: results are idempotent). On an exception
+     * none of them may be assumed delivered, though some may have been.
      */
     void publish(List<BatchMessage> batches) throws DispatchException;
+
+    /**
+     * Called by the scan loop regularly.
+     *
+     * @throws DispatchException when the transport has given up on batches it took (e.g. the broker did not
+     *     confirm them in time); the scan stops and can be run again
+     */
+    default void check() throws DispatchException {
+    }
 
     /** The workers this dispatcher knows of (from their heartbeats), live ones first; empty when it cannot tell. */
     List<WorkerStatus> workers();

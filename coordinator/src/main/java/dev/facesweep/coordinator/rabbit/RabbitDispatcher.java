@@ -4,6 +4,7 @@ import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.AlreadyClosedException;
 import com.rabbitmq.client.BuiltinExchangeType;
 import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.ConfirmListener;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.Delivery;
@@ -26,7 +27,14 @@ import java.net.URISyntaxException;
 import java.security.GeneralSecurityException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ConcurrentNavigableMap;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -44,9 +52,10 @@ import org.slf4j.LoggerFactory;
  *   <li>The topology is declared idempotently at connect, so coordinator and workers may start in any order. A
  *       queue or exchange that already exists with other properties is used as it is (with a warning) rather
  *       than failing the scan.</li>
- *   <li>{@link #publish} sends every batch as a persistent message and waits for the broker's confirms. If the
- *       connection drops before they arrive, it waits for the client's automatic recovery and sends them all
- *       again (a batch delivered twice costs a duplicate result, which the store ignores), for up to
+ *   <li>{@link #publish} sends every batch as a persistent message; the broker's confirms are tracked in the
+ *       background. A batch the broker refuses, or that is unconfirmed when the connection drops, is sent again
+ *       (after the client's automatic recovery); a batch delivered twice costs a duplicate result, which the
+ *       store ignores. {@link #check()} fails the scan when a batch stays unconfirmed past
  *       {@link BrokerSettings#publishDeadline()}.</li>
  *   <li>A result is acknowledged only after {@link DispatchListener#onResult} returned, i.e. after the store
  *       committed it; if that throws, the message is returned to the queue after a short pause. A malformed
@@ -69,7 +78,14 @@ public final class RabbitDispatcher implements Dispatcher {
     private final Connection connection;
     private final MessageCodec codec = new MessageCodec();
     private final WorkerRegistry registry;
-    private final Object recovery = new Object();
+    private final ConcurrentNavigableMap<Long, Pending> unconfirmed = new ConcurrentSkipListMap<>();
+    private final Queue<Pending> waiting = new ConcurrentLinkedQueue<>();
+    private final ExecutorService resender = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "facesweep-republish");
+        t.setDaemon(true);
+        return t;
+    });
+    private boolean recovering;
     private final AtomicLong malformedHeartbeats = new AtomicLong();
     private final AtomicLong recoveries = new AtomicLong();
     private Channel publishChannel;
@@ -157,12 +173,6 @@ public final class RabbitDispatcher implements Dispatcher {
             topologyChannel = connection.createChannel();
             topologyChannel.queueDeclarePassive(name);
         }
-    }
-
-    private Channel newPublishChannel() throws IOException {
-        Channel ch = connection.createChannel();
-        ch.confirmSelect();
-        return ch;
     }
 
     // ---------------------------------------------------------------- consuming
@@ -292,44 +302,89 @@ public final class RabbitDispatcher implements Dispatcher {
         return Math.max(settings.minOutstanding(), settings.outstandingPerWorker() * registry.liveCount());
     }
 
+    /**
+     * Sends the batches as persistent messages and returns without waiting for the broker: confirms are tracked
+     * in the background. A batch the broker rejects (nack) is sent again at once; batches unconfirmed when the
+     * connection drops are sent again as soon as it is back. {@link #check()} reports batches that stay
+     * unconfirmed longer than {@link BrokerSettings#publishDeadline()}.
+     */
     @Override
-    public synchronized void publish(List<BatchMessage> batches) throws DispatchException {
-        if (batches.isEmpty()) {
+    public void publish(List<BatchMessage> batches) throws DispatchException {
+        check();
+        for (BatchMessage batch : batches) {
+            send(new Pending(batch.batchId(), codec.encode(batch), properties(batch), System.nanoTime()));
+        }
+    }
+
+    /**
+     * @throws DispatchException when a published batch has been waiting for the broker's confirm longer than the
+     *     publish deadline (the broker is gone for good, or dropping messages)
+     */
+    @Override
+    public void check() throws DispatchException {
+        resendWaiting();
+        long now = System.nanoTime();
+        long deadline = settings.publishDeadline().toNanos();
+        long stale = 0;
+        for (Pending p : unconfirmed.values()) {
+            stale += now - p.firstSent() > deadline ? 1 : 0;
+        }
+        for (Pending p : waiting) {
+            stale += now - p.firstSent() > deadline ? 1 : 0;
+        }
+        if (stale > 0) {
+            throw new DispatchException("the broker at " + settings.redactedUri() + " has not confirmed " + stale
+                    + " batch(es) within " + settings.publishDeadline().toSeconds() + " s; run the scan again once"
+                    + " the broker is back");
+        }
+    }
+
+    /** Sends again what waits for the connection once it is open (a publish may race the recovery's end). */
+    private void resendWaiting() {
+        List<Pending> again = new ArrayList<>();
+        synchronized (this) {
+            if (recovering || !connection.isOpen()) {
+                return;
+            }
+            Pending p;
+            while ((p = waiting.poll()) != null) {
+                again.add(p);
+            }
+        }
+        if (!again.isEmpty()) {
+            resender.execute(() -> again.forEach(this::send));
+        }
+    }
+
+    /** Batches published and not yet confirmed (including those waiting for the connection). */
+    public int unconfirmed() {
+        return unconfirmed.size() + waiting.size();
+    }
+
+    /** A batch on its way: kept until the broker confirms it, to be sent again if it does not. */
+    private record Pending(String batchId, byte[] body, AMQP.BasicProperties properties, long firstSent) {
+    }
+
+    /** Publishes one message, or keeps it for after the recovery when the connection is down. */
+    private synchronized void send(Pending pending) {
+        if (recovering || !connection.isOpen()) {
+            waiting.add(pending);
             return;
         }
-        long deadline = System.nanoTime() + settings.publishDeadline().toNanos();
-        boolean send = true;
-        String lastProblem = "";
-        while (true) {
-            try {
-                if (send) {
-                    ensurePublishChannel();
-                    for (BatchMessage batch : batches) {
-                        publishChannel.basicPublish("", settings.names().batches(), false, properties(batch),
-                                codec.encode(batch));
-                    }
-                }
-                publishChannel.waitForConfirmsOrDie(settings.confirmTimeout().toMillis());
-                return;
-            } catch (TimeoutException e) {
-                lastProblem = "no confirm within " + settings.confirmTimeout().toSeconds() + " s";
-                send = publishChannel == null || !publishChannel.isOpen();
-                log.warn("the broker has not confirmed {} batch(es) yet; still waiting", batches.size());
-            } catch (IOException | ShutdownSignalException e) {
-                lastProblem = describe(e);
-                send = true;
-                log.warn("publishing {} batch(es) failed ({}); sending them again once the connection is back",
-                        batches.size(), lastProblem);
-                awaitConnection(deadline);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new DispatchException("interrupted while publishing to " + settings.redactedUri(), e);
+        long seq = -1;
+        try {
+            ensurePublishChannel();
+            seq = publishChannel.getNextPublishSeqNo();
+            unconfirmed.put(seq, pending);
+            publishChannel.basicPublish("", settings.names().batches(), false, pending.properties(),
+                    pending.body());
+        } catch (IOException | ShutdownSignalException e) {
+            if (seq >= 0) {
+                unconfirmed.remove(seq);
             }
-            if (System.nanoTime() - deadline > 0) {
-                throw new DispatchException("the broker at " + settings.redactedUri() + " did not take "
-                        + batches.size() + " batch(es) within " + settings.publishDeadline().toSeconds() + " s ("
-                        + lastProblem + "); run the scan again once the broker is back");
-            }
+            log.warn("publishing batch {} failed ({}); it is sent again once the connection is back",
+                    pending.batchId(), describe(e));
+            waiting.add(pending);
         }
     }
 
@@ -337,6 +392,36 @@ public final class RabbitDispatcher implements Dispatcher {
         if (publishChannel == null || !publishChannel.isOpen()) {
             publishChannel = newPublishChannel();
         }
+    }
+
+    private Channel newPublishChannel() throws IOException {
+        Channel ch = connection.createChannel();
+        ch.confirmSelect();
+        ch.addConfirmListener(new ConfirmListener() {
+            @Override
+            public void handleAck(long tag, boolean multiple) {
+                confirmed(tag, multiple);
+            }
+
+            @Override
+            public void handleNack(long tag, boolean multiple) {
+                List<Pending> rejected = confirmed(tag, multiple);
+                log.warn("the broker refused {} batch(es); sending them again", rejected.size());
+                resender.execute(() -> rejected.forEach(RabbitDispatcher.this::send));
+            }
+        });
+        return ch;
+    }
+
+    private List<Pending> confirmed(long tag, boolean multiple) {
+        if (!multiple) {
+            Pending p = unconfirmed.remove(tag);
+            return p == null ? List.of() : List.of(p);
+        }
+        Map<Long, Pending> done = unconfirmed.headMap(tag, true);
+        List<Pending> out = new ArrayList<>(done.values());
+        done.clear();
+        return out;
     }
 
     private static AMQP.BasicProperties properties(BatchMessage batch) {
@@ -348,38 +433,36 @@ public final class RabbitDispatcher implements Dispatcher {
                 .build();
     }
 
-    /** Waits (until the deadline) for the automatic recovery to bring the connection back. */
-    private void awaitConnection(long deadline) throws DispatchException {
-        synchronized (recovery) {
-            while (!connection.isOpen()) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    return;
-                }
-                try {
-                    TimeUnit.NANOSECONDS.timedWait(recovery, Math.min(left, TimeUnit.SECONDS.toNanos(1)));
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new DispatchException("interrupted while waiting for the broker at "
-                            + settings.redactedUri(), e);
-                }
-            }
-        }
-    }
-
+    /**
+     * Publish sequence numbers start again on a recovered channel, so unconfirmed batches are taken out of the
+     * book when recovery starts and sent again when it is done; publishes in between wait with them.
+     */
     private final class RecoverySignal implements RecoveryListener {
+        @Override
+        public void handleRecoveryStarted(Recoverable recoverable) {
+            synchronized (RabbitDispatcher.this) {
+                recovering = true;
+                waiting.addAll(unconfirmed.values());
+                unconfirmed.clear();
+            }
+            log.warn("connection to {} lost; reconnecting ({} batch(es) to send again)", settings.redactedUri(),
+                    waiting.size());
+        }
+
         @Override
         public void handleRecovery(Recoverable recoverable) {
             recoveries.incrementAndGet();
-            log.info("connection to {} recovered", settings.redactedUri());
-            synchronized (recovery) {
-                recovery.notifyAll();
+            List<Pending> again = new ArrayList<>();
+            synchronized (RabbitDispatcher.this) {
+                recovering = false;
+                Pending p;
+                while ((p = waiting.poll()) != null) {
+                    again.add(p);
+                }
             }
-        }
-
-        @Override
-        public void handleRecoveryStarted(Recoverable recoverable) {
-            log.warn("connection to {} lost; reconnecting", settings.redactedUri());
+            log.info("connection to {} recovered; sending {} batch(es) again", settings.redactedUri(),
+                    again.size());
+            resender.execute(() -> again.forEach(RabbitDispatcher.this::send));
         }
     }
 
@@ -406,6 +489,7 @@ public final class RabbitDispatcher implements Dispatcher {
 
     @Override
     public void close() {
+        resender.shutdownNow();
         try {
             connection.close(5000);
         } catch (IOException | AlreadyClosedException e) {

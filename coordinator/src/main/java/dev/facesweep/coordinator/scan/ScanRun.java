@@ -143,6 +143,7 @@ public final class ScanRun {
                 redispatchOverdue();
             }
             tick();
+            dispatcher.check();
             awaitEvent();
         }
         drainEvents();
