@@ -119,6 +119,40 @@ class EmbeddedScanIT {
         assertThat(third.lastJson().get("reused").asLong()).isEqualTo(TestCorpus.GOOD.size());
     }
 
+    /**
+     * The same commands with the store in PostgreSQL (localhost:5432, user postgres, database test, a fresh
+     * schema; override with -Dfacesweep.test.postgres=jdbc:postgresql://...); an unreachable server fails the test.
+     */
+    @Test
+    void theStoreCanBePostgresql() throws Exception {
+        String base = System.getProperty("facesweep.test.postgres", "jdbc:postgresql://localhost:5432/test");
+        String schema = "facesweep_cli_" + Long.toHexString(System.nanoTime());
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection(base, "postgres", null);
+                java.sql.Statement st = c.createStatement()) {
+            st.execute("CREATE SCHEMA " + schema);
+        } catch (java.sql.SQLException e) {
+            org.assertj.core.api.Assertions.fail("PostgreSQL is not reachable at " + base + " (" + e.getMessage()
+                    + "); start it with: pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start");
+        }
+        try {
+            Path root = TestCorpus.create(tmp.resolve("corpus"));
+            String url = base + "?currentSchema=" + schema + "&user=postgres";
+            Cli scan = Cli.run("scan", root.toString(), "--model", Fixtures.clipTinyModel().toString(), "--store",
+                    url, "--json");
+            assertThat(scan.lastJson().get("scored").asLong()).as(scan.toString()).isEqualTo(TestCorpus.GOOD.size());
+            assertThat(root.resolve(".facesweep/facesweep.db")).doesNotExist();
+            Cli scores = Cli.run("scores", "latest", "--store", url, "--json");
+            assertThat(scores.jsonLines()).hasSize(TestCorpus.images());
+            Cli status = Cli.run("status", scan.lastJson().get("scan").asString(), "--store", url, "--json");
+            assertThat(status.lastJson().get("state").asString()).isEqualTo("finished");
+        } finally {
+            try (java.sql.Connection c = java.sql.DriverManager.getConnection(base, "postgres", null);
+                    java.sql.Statement st = c.createStatement()) {
+                st.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
+            }
+        }
+    }
+
     @Test
     void badRootUnreachableBrokerAndMissingModelAreOneLineUsageErrors() throws Exception {
         Cli badRoot = Cli.run("scan", tmp.resolve("nowhere").toString(), "--model",
