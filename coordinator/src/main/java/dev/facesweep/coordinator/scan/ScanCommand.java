@@ -4,6 +4,7 @@ import dev.facesweep.coordinator.cli.ExitCode;
 import dev.facesweep.coordinator.cli.UsageError;
 import dev.facesweep.coordinator.dispatch.DispatchException;
 import dev.facesweep.coordinator.dispatch.Dispatcher;
+import dev.facesweep.coordinator.dispatch.WorkerStatus;
 import dev.facesweep.coordinator.dispatch.EmbeddedDispatcher;
 import dev.facesweep.coordinator.rabbit.BrokerSettings;
 import dev.facesweep.coordinator.rabbit.RabbitDispatcher;
@@ -106,6 +107,7 @@ public final class ScanCommand implements Callable<Integer> {
             ConsoleMonitor monitor = new ConsoleMonitor(err, "scan");
             ScanOutcome outcome;
             String transport;
+            List<WorkerStatus> workers;
             try (Dispatcher dispatcher = dispatcher(clip, corpus, cores, clock)) {
                 transport = dispatcher.description();
                 ScanSetup.Opened opened = ScanSetup.openOrResume(store, corpus, scoring,
@@ -117,6 +119,7 @@ public final class ScanCommand implements Callable<Integer> {
                     ScanRun run = new ScanRun(store, dispatcher, new ResultRecorder(store, scoring), settings, clock,
                             monitor);
                     outcome = run.run(opened.scan(), staging, opened.resumed());
+                    workers = dispatcher.workers();
                 } catch (DispatchException e) {
                     monitor.finish();
                     err.println(spec.qualifiedName() + ": " + e.getMessage());
@@ -129,7 +132,7 @@ public final class ScanCommand implements Callable<Integer> {
             if (json) {
                 out.println(ScanReport.json(store, outcome));
             } else {
-                ScanReport.human(out, store, outcome, corpus.toString(), transport);
+                ScanReport.human(out, store, outcome, corpus.toString(), transport, workers);
             }
             out.flush();
             return outcome.complete() ? ExitCode.OK : ExitCode.SOME_FAILED;

@@ -2,7 +2,10 @@ package dev.facesweep.coordinator.scan;
 
 import dev.facesweep.coordinator.store.ScanCounts;
 import dev.facesweep.coordinator.store.ScanStore;
+import dev.facesweep.coordinator.dispatch.WorkerStatus;
 import java.io.PrintWriter;
+import java.util.List;
+import java.util.Locale;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -36,7 +39,8 @@ final class ScanReport {
         return JsonMapper.shared().writeValueAsString(root);
     }
 
-    static void human(PrintWriter out, ScanStore store, ScanOutcome outcome, String root, String transport) {
+    static void human(PrintWriter out, ScanStore store, ScanOutcome outcome, String root, String transport,
+            List<WorkerStatus> workers) {
         ScanCounts c = outcome.counts();
         out.printf("scan %s of %s%s (%s)%n", outcome.scanId(), root, outcome.resumed() ? ", resumed" : "",
                 transport);
@@ -45,6 +49,12 @@ final class ScanReport {
         if (outcome.redispatched() > 0 || outcome.duplicates() > 0 || outcome.rejected() > 0) {
             out.printf("  %d batch(es) re-dispatched, %d duplicate result(s) ignored, %d message(s) rejected%n",
                     outcome.redispatched(), outcome.duplicates(), outcome.rejected());
+        }
+        for (WorkerStatus w : workers) {
+            out.printf(Locale.ROOT, "  worker %s on %s: %s%s on %s, %.2f img/s, last seen %s%s%n", w.workerId(),
+                    w.host(), w.provider(), w.provider().equals(w.configuredProvider()) ? ""
+                            : " (configured " + w.configuredProvider() + ")", w.device(), w.imagesPerSecond(),
+                    w.lastSeen(), w.live() ? "" : " (gone)");
         }
         if (c.failed() > 0) {
             out.println("  failed:");
