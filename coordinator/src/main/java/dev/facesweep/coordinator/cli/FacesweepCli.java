@@ -104,6 +104,10 @@ public final class FacesweepCli implements Runnable {
     static final class Subcommands {
         static List<Object> all() {
             return List.of(
+                    new dev.facesweep.coordinator.scan.ScanCommand(),
+                    new dev.facesweep.coordinator.scan.StatusCommand(),
+                    new dev.facesweep.coordinator.scan.ScoresCommand(),
+                    new dev.facesweep.coordinator.scan.RescoreCommand(),
                     new dev.facesweep.coordinator.scoring.ScoreCommand(),
                     new dev.facesweep.coordinator.scoring.PromptsCommand(),
                     new dev.facesweep.coordinator.bundle.ModelCommand(),

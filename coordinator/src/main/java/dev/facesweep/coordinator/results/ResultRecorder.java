@@ -1,0 +1,106 @@
+package dev.facesweep.coordinator.results;
+
+import dev.facesweep.coordinator.store.RecordSummary;
+import dev.facesweep.coordinator.store.ScanStore;
+import dev.facesweep.protocol.ImageResult;
+import dev.facesweep.protocol.ResultMessage;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Turns a worker's result message into stored results: each embedding is checked (width, finite values, unit
+ * length) and scored with the scan's prompt set here, on the coordinator; then the store upserts the message
+ * idempotently. Scores a worker may have sent are ignored: the coordinator's prompt embeddings are the reference.
+ * Thread-safe.
+ */
+public final class ResultRecorder {
+
+    /** How far from 1 an embedding's length may be (float32 rounding of a normalised vector is far smaller). */
+    static final double NORM_TOLERANCE = 1e-3;
+
+    private final ScanStore store;
+    private final PromptScoring scoring;
+    private final AtomicLong duplicates = new AtomicLong();
+    private final AtomicLong invalidEmbeddings = new AtomicLong();
+
+    public ResultRecorder(ScanStore store, PromptScoring scoring) {
+        this.store = Objects.requireNonNull(store, "store");
+        this.scoring = Objects.requireNonNull(scoring, "scoring");
+    }
+
+    /**
+     * Scores and stores one result message.
+     *
+     * @throws RejectedResultException when the message was made with another model or for another prompt set than
+     *     this recorder scores (nothing is stored)
+     * @throws dev.facesweep.coordinator.store.StoreException when the store cannot be written
+     */
+    public RecordSummary record(ResultMessage message) throws RejectedResultException {
+        if (!message.modelId().equals(scoring.modelId())) {
+            throw new RejectedResultException("worker " + message.workerId() + " answered batch "
+                    + message.batchId() + " with model " + message.modelId() + ", but this coordinator scores "
+                    + scoring.modelId() + "; result dropped (run the workers with the same model bundle)");
+        }
+        if (!message.promptHash().equals(scoring.promptHash())) {
+            throw new RejectedResultException("result of batch " + message.batchId() + " (scan "
+                    + message.scanId() + ") is for prompt set " + message.promptHash() + ", but this coordinator"
+                    + " scores " + scoring.promptHash() + "; result dropped (re-run that scan to finish it)");
+        }
+        List<ImageResult> scored = new ArrayList<>(message.results().size());
+        for (ImageResult result : message.results()) {
+            scored.add(score(result, message.workerId()));
+        }
+        RecordSummary summary = store.recordResults(new ResultMessage(message.scanId(), message.batchId(),
+                message.workerId(), message.modelId(), message.promptHash(), scored, message.timings()));
+        duplicates.addAndGet(summary.duplicates());
+        return summary;
+    }
+
+    private ImageResult score(ImageResult result, String workerId) {
+        if (result.failed()) {
+            return ImageResult.failed(result.id(), result.error());
+        }
+        String problem = check(result.embedding());
+        if (problem != null) {
+            invalidEmbeddings.incrementAndGet();
+            return ImageResult.failed(result.id(), "worker " + workerId + " returned an unusable embedding: "
+                    + problem);
+        }
+        return ImageResult.scored(result.id(), result.embedding(), scoring.score(result.embedding()));
+    }
+
+    /** Why the embedding cannot be scored, or null when it can. */
+    String check(float[] embedding) {
+        if (embedding.length != scoring.dimension()) {
+            return embedding.length + " values, the model makes " + scoring.dimension();
+        }
+        double sum = 0;
+        for (float v : embedding) {
+            if (!Float.isFinite(v)) {
+                return "it contains " + v;
+            }
+            sum += (double) v * v;
+        }
+        double norm = Math.sqrt(sum);
+        if (Math.abs(norm - 1) > NORM_TOLERANCE) {
+            return "its length is " + norm + ", not 1 (workers send L2-normalised embeddings)";
+        }
+        return null;
+    }
+
+    /** Result entries so far that changed nothing (duplicate or late deliveries). */
+    public long duplicates() {
+        return duplicates.get();
+    }
+
+    /** Embeddings so far that could not be scored (wrong width, not finite, not normalised). */
+    public long invalidEmbeddings() {
+        return invalidEmbeddings.get();
+    }
+
+    public PromptScoring scoring() {
+        return scoring;
+    }
+}

@@ -1,0 +1,196 @@
+package dev.facesweep.coordinator.scan;
+
+import dev.facesweep.coordinator.cli.ExitCode;
+import dev.facesweep.coordinator.cli.UsageError;
+import dev.facesweep.coordinator.dispatch.DispatchException;
+import dev.facesweep.coordinator.dispatch.Dispatcher;
+import dev.facesweep.coordinator.dispatch.WorkerStatus;
+import dev.facesweep.coordinator.dispatch.EmbeddedDispatcher;
+import dev.facesweep.coordinator.rabbit.BrokerSettings;
+import dev.facesweep.coordinator.rabbit.RabbitDispatcher;
+import dev.facesweep.coordinator.results.PromptScoring;
+import dev.facesweep.coordinator.results.ResultRecorder;
+import dev.facesweep.coordinator.store.ScanStore;
+import dev.facesweep.corpus.CorpusException;
+import dev.facesweep.corpus.CorpusWalk;
+import dev.facesweep.model.BundleException;
+import dev.facesweep.model.ClipModel;
+import dev.facesweep.model.CpuSessionConfigurer;
+import dev.facesweep.model.ModelBundle;
+import dev.facesweep.protocol.Topology;
+import dev.facesweep.scoring.PromptSet;
+import dev.facesweep.scoring.PromptSetException;
+import dev.facesweep.worker.BatchScoringHandler;
+import dev.facesweep.worker.PathPolicy;
+import java.io.PrintWriter;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code facesweep scan ROOT}: scores a corpus, in-process or through RabbitMQ workers. */
+@Command(name = "scan", mixinStandardHelpOptions = true,
+        description = {"Scores every face image under ROOT and stores the results (resumable: run it again to"
+                + " continue a killed scan; images already stored are reused, never scored again).",
+            "Without --broker the scan runs in this process; with --broker only workers score."},
+        footer = {"", "With --json the last line on stdout is {\"scan\": ID, \"images\": N, \"scored\": N,"
+                + " \"reused\": N, \"failed\": N, \"parked\": N, \"failures\": [{\"image\": PATH, \"error\": TEXT}]}"
+                + " (parked counts batches given up on; their images are among failed).",
+            "Exit codes: 0 all images scored or reused, 2 usage or configuration error, 3 some images failed or"
+                + " were parked."})
+public final class ScanCommand implements Callable<Integer> {
+
+    @Parameters(index = "0", paramLabel = "ROOT", description = "Corpus root: the folder that holds the face sets.")
+    Path root;
+
+    @Mixin
+    ModelOptions model;
+
+    @Option(names = "--prompts", paramLabel = "FILE",
+            description = "Prompt set (YAML or JSON); default: the shipped sunglasses and mask set.")
+    Path prompts;
+
+    @Option(names = "--broker", paramLabel = "AMQP_URL",
+            description = "RabbitMQ, e.g. amqp://user:password@host:5672/ (user and password may come from"
+                    + " FACESWEEP_BROKER_USER and FACESWEEP_BROKER_PASSWORD instead). Without it the scan runs"
+                    + " in-process.")
+    String broker;
+
+    @Mixin
+    StoreOptions storeOptions;
+
+    @Option(names = "--batch-size", paramLabel = "N", defaultValue = "" + ScanSettings.DEFAULT_BATCH_SIZE,
+            description = "Images per batch message (default: ${DEFAULT-VALUE}).")
+    int batchSize;
+
+    @Option(names = "--inline", description = "Send image bytes in the messages, for workers without the shared"
+            + " folder.")
+    boolean inline;
+
+    @Option(names = "--json", description = "Print the summary as one JSON line (the last line on stdout).")
+    boolean json;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        if (batchSize < 1) {
+            throw new UsageError("--batch-size must be at least 1, got " + batchSize);
+        }
+        CorpusWalk walk;
+        try {
+            walk = CorpusWalk.open(root);
+        } catch (CorpusException e) {
+            throw new UsageError(e.getMessage(), e);
+        }
+        Path corpus = walk.root();
+        ModelBundle bundle = model.load();
+        PromptSet promptSet = loadPrompts();
+        Clock clock = Clock.systemUTC();
+        ScanSettings settings = ScanSettings.defaults().withBatchSize(batchSize).withInline(inline)
+                .withNoWorkerHint(broker != null ? ScanSettings.defaults().noWorkerHint() : null);
+        int cores = Runtime.getRuntime().availableProcessors();
+        try (ScanStore store = storeOptions.open(storeOptions.stateDir(corpus.resolve(".facesweep")), clock);
+                ClipModel clip = open(bundle, new CpuSessionConfigurer(cores, batchSize))) {
+            PromptScoring scoring = embed(clip, promptSet);
+            ConsoleMonitor monitor = new ConsoleMonitor(err, "scan");
+            ScanOutcome outcome;
+            String transport;
+            List<WorkerStatus> workers;
+            try (Dispatcher dispatcher = dispatcher(clip, corpus, cores, clock)) {
+                transport = dispatcher.description();
+                ScanSetup.Opened opened = ScanSetup.openOrResume(store, corpus, scoring,
+                        PromptSetJson.write(promptSet));
+                monitor.note((opened.resumed() ? "resuming scan " : "scan ") + opened.scan().id() + " of " + corpus
+                        + " with " + scoring.modelId() + " (" + transport + ")");
+                try (Staging staging = new Staging(walk, opened.known(), settings.hashThreads(),
+                        settings.hashLookahead())) {
+                    ScanRun run = new ScanRun(store, dispatcher, new ResultRecorder(store, scoring), settings, clock,
+                            monitor);
+                    outcome = run.run(opened.scan(), staging, opened.resumed());
+                    workers = dispatcher.workers();
+                } catch (DispatchException e) {
+                    monitor.finish();
+                    err.println(spec.qualifiedName() + ": " + e.getMessage());
+                    err.println("the scan is unfinished; run the same command again to continue it");
+                    err.flush();
+                    return ExitCode.ERROR;
+                }
+            }
+            monitor.finish();
+            if (json) {
+                out.println(ScanReport.json(store, outcome));
+            } else {
+                ScanReport.human(out, store, outcome, corpus.toString(), transport, workers);
+            }
+            out.flush();
+            return outcome.complete() ? ExitCode.OK : ExitCode.SOME_FAILED;
+        }
+    }
+
+    private PromptSet loadPrompts() {
+        if (prompts == null) {
+            return PromptSet.defaults();
+        }
+        try {
+            return PromptSet.load(prompts);
+        } catch (PromptSetException e) {
+            throw new UsageError(e.getMessage(), e);
+        }
+    }
+
+    private static ClipModel open(ModelBundle bundle, CpuSessionConfigurer configurer) {
+        try {
+            return ClipModel.open(bundle, configurer);
+        } catch (BundleException e) {
+            throw new UsageError(e.getMessage(), e);
+        }
+    }
+
+    static PromptScoring embed(ClipModel clip, PromptSet promptSet) {
+        try {
+            return PromptScoring.embed(clip, promptSet);
+        } catch (BundleException e) {
+            throw new UsageError(e.getMessage(), e);
+        }
+    }
+
+    private Dispatcher dispatcher(ClipModel clip, Path corpus, int cores, Clock clock) {
+        if (broker != null) {
+            BrokerSettings settings = BrokerSettings.defaults(broker).withCredentials(
+                    Environment.get(Environment.BROKER_USER), Environment.get(Environment.BROKER_PASSWORD));
+            try {
+                return RabbitDispatcher.connect(settings, clock);
+            } catch (DispatchException e) {
+                throw new UsageError(e.getMessage(), e);
+            }
+        }
+        BatchScoringHandler handler;
+        try {
+            handler = BatchScoringHandler.create(clip, PathPolicy.restricted(List.of(), List.of(corpus)),
+                    "embedded@" + hostName(), cores);
+        } catch (BundleException e) {
+            throw new UsageError(e.getMessage(), e);
+        }
+        return new EmbeddedDispatcher(handler, 2, Topology.DEFAULT_MAX_ATTEMPTS);
+    }
+
+    static String hostName() {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            return "localhost";
+        }
+    }
+}

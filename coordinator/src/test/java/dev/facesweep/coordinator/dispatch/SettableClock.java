@@ -1,0 +1,36 @@
+package dev.facesweep.coordinator.dispatch;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+
+/** A clock that stands still until a test moves it; safe to read from other threads. */
+public final class SettableClock extends Clock {
+
+    private volatile Instant now;
+
+    public SettableClock(Instant start) {
+        this.now = start;
+    }
+
+    public synchronized void advance(Duration duration) {
+        now = now.plus(duration);
+    }
+
+    @Override
+    public Instant instant() {
+        return now;
+    }
+
+    @Override
+    public ZoneId getZone() {
+        return ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(ZoneId zone) {
+        throw new UnsupportedOperationException("tests use UTC");
+    }
+}
