@@ -1,6 +1,8 @@
 package dev.facesweep.coordinator.cli;
 
 import dev.facesweep.coordinator.modelpull.ModelCache;
+import dev.facesweep.model.BundleException;
+import dev.facesweep.model.ModelBundle;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -22,6 +24,16 @@ public final class ModelOptions {
     /** The bundle folder to use; throws {@link UsageError} when none is configured or it does not exist. */
     public Path resolve() {
         return resolve(model, System.getenv(), ModelCache.fromSystem());
+    }
+
+    /** Loads the resolved bundle; a bad bundle is a {@link UsageError} naming what is wrong. */
+    public ModelBundle load() {
+        Path dir = resolve();
+        try {
+            return ModelBundle.load(dir);
+        } catch (BundleException e) {
+            throw new UsageError(e.getMessage(), e);
+        }
     }
 
     static Path resolve(String option, Map<String, String> env, ModelCache cache) {

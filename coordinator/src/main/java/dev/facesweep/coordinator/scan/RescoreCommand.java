@@ -7,6 +7,7 @@ import dev.facesweep.coordinator.results.Rescorer;
 import dev.facesweep.coordinator.store.ScanCounts;
 import dev.facesweep.coordinator.store.ScanInfo;
 import dev.facesweep.coordinator.store.ScanStore;
+import dev.facesweep.coordinator.cli.ModelOptions;
 import dev.facesweep.model.BundleException;
 import dev.facesweep.model.ClipModel;
 import dev.facesweep.model.CpuSessionConfigurer;

@@ -13,6 +13,7 @@ import dev.facesweep.coordinator.results.ResultRecorder;
 import dev.facesweep.coordinator.store.ScanStore;
 import dev.facesweep.corpus.CorpusException;
 import dev.facesweep.corpus.CorpusWalk;
+import dev.facesweep.coordinator.cli.ModelOptions;
 import dev.facesweep.model.BundleException;
 import dev.facesweep.model.ClipModel;
 import dev.facesweep.model.CpuSessionConfigurer;

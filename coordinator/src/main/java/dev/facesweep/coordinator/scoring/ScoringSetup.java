@@ -1,12 +1,9 @@
 package dev.facesweep.coordinator.scoring;
 
-import dev.facesweep.coordinator.cli.CoreErrors;
 import dev.facesweep.coordinator.cli.ModelOptions;
 import dev.facesweep.coordinator.cli.UsageError;
-import dev.facesweep.model.BundleException;
 import dev.facesweep.model.ClipModel;
 import dev.facesweep.model.CpuSessionConfigurer;
-import dev.facesweep.model.ModelBundle;
 import dev.facesweep.scoring.PromptSet;
 import dev.facesweep.scoring.PromptSetException;
 import java.nio.file.Path;
@@ -46,11 +43,6 @@ final class ScoringSetup {
         if (batchSize < 1) {
             throw new UsageError("--batch-size must be at least 1, was " + batchSize);
         }
-        Path dir = model.resolve();
-        try {
-            return ClipModel.open(ModelBundle.load(dir), new CpuSessionConfigurer(threads, batchSize));
-        } catch (BundleException e) {
-            throw CoreErrors.bundle(e);
-        }
+        return ClipModel.open(model.load(), new CpuSessionConfigurer(threads, batchSize));
     }
 }
