@@ -107,6 +107,8 @@ public final class FacesweepCli implements Runnable {
                     new dev.facesweep.coordinator.scoring.ScoreCommand(),
                     new dev.facesweep.coordinator.scoring.PromptsCommand(),
                     new dev.facesweep.coordinator.bundle.ModelCommand(),
+                    new dev.facesweep.coordinator.review.ReportCommand(),
+                    new dev.facesweep.coordinator.serve.ServeCommand(),
                     new CommandLine.HelpCommand());
         }
     }
