@@ -45,6 +45,7 @@ public final class ReviewServer implements AutoCloseable {
         // startup failures are reported as one line by start(), not as Spring's multi-line report
         d.put("logging.level.org.springframework.boot.diagnostics", "OFF");
         d.put("logging.level.org.springframework.boot.SpringApplication", "OFF");
+        d.put("logging.level.org.springframework.boot.web.server.servlet.context", "ERROR");
         return d;
     }
 
@@ -53,9 +54,20 @@ public final class ReviewServer implements AutoCloseable {
      * cannot be opened) become a {@link UsageError} with one line naming the problem.
      */
     public static ReviewServer start(Map<String, Object> properties) {
+        return start(properties, new Class<?>[0]);
+    }
+
+    /**
+     * Starts the service with extra configuration classes (e.g. beans for {@link PlanApplier} or
+     * {@link dev.facesweep.coordinator.review.PlanFiles}).
+     */
+    public static ReviewServer start(Map<String, Object> properties, Class<?>... extraConfiguration) {
         Map<String, Object> all = defaults();
         all.putAll(properties);
-        SpringApplication app = new SpringApplication(ServeApplication.class);
+        Class<?>[] sources = new Class<?>[extraConfiguration.length + 1];
+        sources[0] = ServeApplication.class;
+        System.arraycopy(extraConfiguration, 0, sources, 1, extraConfiguration.length);
+        SpringApplication app = new SpringApplication(sources);
         app.setDefaultProperties(all);
         app.setBannerMode(Banner.Mode.OFF);
         app.setRegisterShutdownHook(true);
