@@ -10,15 +10,15 @@ import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.ComponentScan;
+import org.springframework.context.annotation.Import;
 
 /**
- * The Spring application behind {@code facesweep serve}: scans only this package; the review logic itself is the
- * framework-free {@link ReviewWorkspace}.
+ * The Spring application behind {@code facesweep serve}. No component scanning: the web layer is imported explicitly,
+ * and the review logic itself is the framework-free {@link ReviewWorkspace}.
  */
 @SpringBootConfiguration
 @EnableAutoConfiguration
-@ComponentScan
+@Import({ReviewApi.class, ApiErrors.class})
 @EnableConfigurationProperties(ServeProperties.class)
 class ServeApplication {
 

@@ -57,6 +57,28 @@ public final class ReviewCorpus {
     public record Made(Path root, Path state, String scanId, List<Spec> specs) {
     }
 
+    /** The statuses the rules give the default corpus, by path (worked out by hand, see the class comment). */
+    public static Map<String, String> expectedStates() {
+        Map<String, String> states = new java.util.TreeMap<>();
+        for (Spec spec : defaultSpecs()) {
+            states.put(spec.path(), "ok");
+        }
+        for (String flagged : List.of("faceset_prune/faces/p1.png", "faceset_masked/faces/m1.png",
+                "faceset_masked/faces/m2.png", "faceset_thin/faces/t1.png")) {
+            states.put(flagged, "flagged");
+        }
+        states.put("faceset_prune/faces/p2.png", "near");
+        states.put("faceset_keep/faces/k3.png", "near");
+        states.put(HOSTILE_FACESET + "/faces/broken.png", "unreadable");
+        return states;
+    }
+
+    /** The actions the rules give the default corpus, by face set. */
+    public static Map<String, String> expectedActions() {
+        return new java.util.TreeMap<>(Map.of("faceset_keep", "keep", "faceset_prune", "prune", "faceset_masked",
+                "quarantine_masked", "faceset_thin", "quarantine_thin", HOSTILE_FACESET, "keep"));
+    }
+
     private ReviewCorpus() {
     }
 
