@@ -69,9 +69,7 @@ public final class ReportCommand implements Callable<Integer> {
         }
         Plan plan = readPlanIfFile();
         try (ScanStore store = StateOptions.openExisting(stateDir, state.storeUrl(env), env, Clock.systemUTC())) {
-            ReviewWorkspace workspace = new ReviewWorkspace(store, stateDir, thumbnails, Clock.systemUTC(), p -> {
-                throw new IllegalStateException("the report does not create plans");
-            });
+            ReviewWorkspace workspace = new ReviewWorkspace(store, stateDir, thumbnails, Clock.systemUTC());
             ContactSheet sheet;
             String what;
             try {

@@ -10,9 +10,7 @@ public class ReviewException extends RuntimeException {
         /** The request itself is wrong (bad threshold, bad override, missing confirmation). */
         BAD_REQUEST,
         /** The request is fine but the state does not allow it (e.g. the original image changed). */
-        CONFLICT,
-        /** The feature is not available in this build. */
-        NOT_IMPLEMENTED
+        CONFLICT
     }
 
     private final Kind kind;

@@ -7,6 +7,7 @@ import dev.facesweep.coordinator.plan.Plan;
 import dev.facesweep.coordinator.plan.PlanBuilder;
 import dev.facesweep.coordinator.plan.PlanFormatException;
 import dev.facesweep.coordinator.plan.PlanImage;
+import dev.facesweep.coordinator.plan.PlanInputs;
 import dev.facesweep.coordinator.plan.PlanJson;
 import dev.facesweep.coordinator.plan.Thresholds;
 import dev.facesweep.coordinator.store.ScanCounts;
@@ -63,20 +64,14 @@ public final class ReviewWorkspace {
     private final Path stateDir;
     private final Thumbnails thumbnails;
     private final Clock clock;
-    private final PlanFiles planFiles;
     private final Map<String, List<PlanImage>> finishedScans = new ConcurrentHashMap<>();
     private final Object overridesLock = new Object();
 
-    /**
-     * @param planFiles records the size and sha256 of every file a plan touches (apply's safety check)
-     */
-    public ReviewWorkspace(ScanStore store, Path stateDir, Thumbnails thumbnails, Clock clock,
-            PlanFiles planFiles) {
+    public ReviewWorkspace(ScanStore store, Path stateDir, Thumbnails thumbnails, Clock clock) {
         this.store = Objects.requireNonNull(store, "store");
         this.stateDir = stateDir.toAbsolutePath().normalize();
         this.thumbnails = Objects.requireNonNull(thumbnails, "thumbnails");
         this.clock = Objects.requireNonNull(clock, "clock");
-        this.planFiles = Objects.requireNonNull(planFiles, "planFiles");
     }
 
     public Path stateDir() {
@@ -205,13 +200,19 @@ public final class ReviewWorkspace {
 
     // ---------------------------------------------------------------- plans
 
-    /** A plan written from the page. */
-    public record CreatedPlan(String id, String scanId, Path path, Map<String, Integer> counts) {
+    /**
+     * A plan written from the page.
+     *
+     * @param problems inputs that could not be recorded (e.g. an image to drop is gone); apply leaves them alone
+     */
+    public record CreatedPlan(String id, String scanId, Path path, Map<String, Integer> counts,
+            List<String> problems) {
     }
 
     /**
-     * Builds the plan of a scan from these thresholds and the stored overrides, and writes it to
-     * {@code plans/<id>.json} in the state folder.
+     * Builds the plan of a scan from these thresholds and the stored overrides, records the size and sha256 of
+     * every file it touches ({@link PlanInputs}, apply's safety check), and writes it to {@code plans/<id>.json} in
+     * the state folder.
      */
     public CreatedPlan createPlan(String scanId, Thresholds thresholds) {
         ScanInfo scan = scan(scanId);
@@ -220,14 +221,14 @@ public final class ReviewWorkspace {
         Instant now = clock.instant();
         String id = PLAN_ID_TIME.format(now) + "-"
                 + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt()).substring(2);
-        Plan plan = new Plan(id, scan.id(), scan.root(), now, scan.modelId(), scan.promptHash(), thresholds,
-                overrides, facesets, Map.of());
-        try {
-            plan = plan.withInputs(planFiles.inputs(plan));
-        } catch (IOException e) {
-            throw new ReviewException(ReviewException.Kind.CONFLICT, "cannot record the files of plan " + id + ": "
-                    + e.getMessage(), e);
+        Path root = Path.of(scan.root()).toAbsolutePath().normalize();
+        if (!Files.isDirectory(root)) {
+            throw new ReviewException(ReviewException.Kind.CONFLICT, "corpus root " + root + " of scan " + scan.id()
+                    + " is not a folder any more: no plan written");
         }
+        PlanInputs inputs = PlanInputs.collect(root, facesets);
+        Plan plan = new Plan(id, scan.id(), root.toString(), now, scan.modelId(), scan.promptHash(), thresholds,
+                overrides, facesets, inputs.inputs());
         Path file = planFile(id);
         try {
             PlanJson.write(plan, file);
@@ -237,7 +238,7 @@ public final class ReviewWorkspace {
         }
         Map<String, Integer> counts = new HashMap<>();
         facesets.forEach(f -> counts.merge(f.action().json(), 1, Integer::sum));
-        return new CreatedPlan(id, scan.id(), file, counts);
+        return new CreatedPlan(id, scan.id(), file, counts, List.copyOf(inputs.problems()));
     }
 
     /** Where a plan made from the page is kept. */

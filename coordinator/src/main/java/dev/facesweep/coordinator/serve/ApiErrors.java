@@ -21,7 +21,6 @@ class ApiErrors {
             case NOT_FOUND -> HttpStatus.NOT_FOUND;
             case BAD_REQUEST -> HttpStatus.BAD_REQUEST;
             case CONFLICT -> HttpStatus.CONFLICT;
-            case NOT_IMPLEMENTED -> HttpStatus.NOT_IMPLEMENTED;
         };
         return ProblemDetail.forStatusAndDetail(status, e.getMessage());
     }

@@ -4,15 +4,12 @@ import java.nio.file.Path;
 import java.util.Map;
 
 /**
- * Runs apply on a saved plan for the review page. Provided by the apply feature as a bean; without one, applying
- * from the page answers 501 and the user runs {@code ./facesweep apply} instead.
+ * Runs apply on a saved plan for the review page, after the page's confirmation step ({@link JournaledApplier} in
+ * production; tests may record calls instead).
  */
 @FunctionalInterface
 public interface PlanApplier {
 
-    /**
-     * Applies the plan file (after the page's confirmation step) and returns what to show, e.g. the apply id and
-     * counts.
-     */
-    Map<String, Object> apply(Path planFile) throws Exception;
+    /** Applies the plan file and returns what to show: the apply id, counts, failures and problems. */
+    Map<String, Object> apply(Path planFile);
 }

@@ -18,7 +18,6 @@ import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.core.io.FileSystemResource;
 import org.springframework.core.io.Resource;
 import org.springframework.http.CacheControl;
@@ -48,9 +47,9 @@ class ReviewApi {
     private static final Logger log = LoggerFactory.getLogger(ReviewApi.class);
 
     private final ReviewWorkspace workspace;
-    private final ObjectProvider<PlanApplier> applier;
+    private final PlanApplier applier;
 
-    ReviewApi(ReviewWorkspace workspace, ObjectProvider<PlanApplier> applier) {
+    ReviewApi(ReviewWorkspace workspace, PlanApplier applier) {
         this.workspace = workspace;
         this.applier = applier;
     }
@@ -163,6 +162,7 @@ class ReviewApi {
         body.put("scan", plan.scanId());
         body.put("path", plan.path().toString());
         body.put("counts", plan.counts());
+        body.put("problems", plan.problems());
         body.put("apply", "./facesweep apply " + plan.path());
         return ResponseEntity.status(HttpStatus.CREATED).body(body);
     }
@@ -184,20 +184,7 @@ class ReviewApi {
             throw new ReviewException(ReviewException.Kind.BAD_REQUEST, "apply needs confirmation: send"
                     + " {\"confirm\": \"" + plan.id() + "\"} (the plan id, typed by the user); nothing was applied");
         }
-        PlanApplier apply = applier.getIfAvailable();
-        if (apply == null) {
-            throw new ReviewException(ReviewException.Kind.NOT_IMPLEMENTED, "applying from the page is not"
-                    + " available in this build; nothing was applied: run ./facesweep apply "
-                    + workspace.planFile(planId));
-        }
         log.info("applying plan {} (confirmed from the review page)", plan.id());
-        try {
-            return apply.apply(workspace.planFile(planId));
-        } catch (ReviewException e) {
-            throw e;
-        } catch (Exception e) {
-            throw new ReviewException(ReviewException.Kind.CONFLICT, "apply of plan " + plan.id() + " failed: "
-                    + e.getMessage(), e);
-        }
+        return applier.apply(workspace.planFile(planId));
     }
 }

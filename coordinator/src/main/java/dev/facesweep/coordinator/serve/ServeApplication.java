@@ -1,11 +1,9 @@
 package dev.facesweep.coordinator.serve;
 
-import dev.facesweep.coordinator.review.PlanFiles;
 import dev.facesweep.coordinator.review.ReviewWorkspace;
 import dev.facesweep.coordinator.review.Thumbnails;
 import dev.facesweep.coordinator.store.ScanStore;
 import java.time.Clock;
-import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -37,9 +35,12 @@ class ServeApplication {
     }
 
     @Bean
-    ReviewWorkspace reviewWorkspace(ScanStore store, ServeProperties properties, Clock clock,
-            ObjectProvider<PlanFiles> planFiles) {
-        return new ReviewWorkspace(store, properties.state(), new Thumbnails(properties.thumbnails().size()), clock,
-                planFiles.getIfAvailable(() -> DefaultPlanFiles::inputs));
+    ReviewWorkspace reviewWorkspace(ScanStore store, ServeProperties properties, Clock clock) {
+        return new ReviewWorkspace(store, properties.state(), new Thumbnails(properties.thumbnails().size()), clock);
+    }
+
+    @Bean
+    PlanApplier planApplier(ServeProperties properties, Clock clock) {
+        return new JournaledApplier(properties.state(), clock);
     }
 }

@@ -39,8 +39,7 @@ class ReviewWorkspaceTest {
     void setUp() throws Exception {
         corpus = ReviewCorpus.make(dir);
         store = ScanStore.sqlite(corpus.state(), Clock.systemUTC());
-        workspace = new ReviewWorkspace(store, corpus.state(), new Thumbnails(64), Clock.systemUTC(),
-                plan -> Map.of());
+        workspace = new ReviewWorkspace(store, corpus.state(), new Thumbnails(64), Clock.systemUTC());
     }
 
     @AfterEach
@@ -157,6 +156,12 @@ class ReviewWorkspaceTest {
         assertThat(plan.scanId()).isEqualTo(corpus.scanId());
         assertThat(plan.root()).isEqualTo(corpus.root().toString());
         assertThat(plan.faceset("faceset_prune").drop()).containsExactly("faceset_prune/faces/p1.png");
+        assertThat(created.problems()).isEmpty();
+        // the inputs apply checks: the dropped image, and every file of the quarantined face sets
+        assertThat(plan.inputs()).containsKeys("faceset_prune/faces/p1.png", "faceset_masked/faces/m3.png",
+                "faceset_thin/faces/t5.png").doesNotContainKey("faceset_keep/faces/k1.png");
+        assertThat(plan.inputs().get("faceset_prune/faces/p1.png").sha256())
+                .isEqualTo(images(ofPlanOrPreview()).get("faceset_prune/faces/p1.png").sha256());
         assertThat(workspace.plan(created.id()).id()).isEqualTo(created.id());
         ContactSheet ofPlan = workspace.sheet(plan);
         assertThat(ofPlan.planId()).isEqualTo(created.id());
@@ -201,6 +206,10 @@ class ReviewWorkspaceTest {
                 .isInstanceOf(ReviewException.class).hasMessageContaining("link");
         assertThat(CorpusPaths.resolve(root, "faceset_keep/faces/k1.png"))
                 .isEqualTo(root.resolve("faceset_keep/faces/k1.png"));
+    }
+
+    private ContactSheet ofPlanOrPreview() {
+        return workspace.sheet(corpus.scanId(), Thresholds.defaults());
     }
 
     static Map<String, ContactSheet.Faceset> byName(ContactSheet sheet) {

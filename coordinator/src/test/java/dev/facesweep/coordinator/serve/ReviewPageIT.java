@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.facesweep.coordinator.review.Chromium;
-import dev.facesweep.coordinator.review.PlanFiles;
 import dev.facesweep.coordinator.review.ReviewCorpus;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,16 +41,12 @@ class ReviewPageIT {
     @Configuration(proxyBeanMethods = false)
     static class RecordingApply {
         @Bean
-        PlanApplier planApplier() {
+        @org.springframework.context.annotation.Primary
+        PlanApplier recordingApplier() {
             return planFile -> {
                 APPLIED.add(planFile);
                 return Map.of("apply", "test-apply-1");
             };
-        }
-
-        @Bean
-        PlanFiles planFiles() {
-            return plan -> Map.of();
         }
     }
 

@@ -42,8 +42,7 @@ class ServeApiIT {
     @BeforeAll
     void start() throws Exception {
         corpus = ReviewCorpus.make(dir);
-        server = ReviewServer.start(Map.of("server.port", 0, "facesweep.serve.state", corpus.state().toString()),
-                TestPlanFiles.class);
+        server = ReviewServer.start(Map.of("server.port", 0, "facesweep.serve.state", corpus.state().toString()));
     }
 
     @AfterAll
@@ -136,20 +135,41 @@ class ServeApiIT {
     }
 
     @Test
-    void applyNeedsTheTypedPlanIdAndIsNotWiredInThisBuild() throws Exception {
-        HttpResponse<String> created = send("POST", "/api/scans/" + corpus.scanId() + "/plans", null);
-        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
-        String planId = json.readTree(created.body()).get("plan").asString();
-        assertThat(corpus.state().resolve("plans").resolve(planId + ".json")).isRegularFile();
+    void applyNeedsTheTypedPlanIdThenAppliesThroughTheJournal(@TempDir Path own) throws Exception {
+        // its own corpus and server: this test changes the files
+        ReviewCorpus.Made mine = ReviewCorpus.make(own);
+        try (ReviewServer other = ReviewServer.start(Map.of("server.port", 0, "facesweep.serve.state",
+                mine.state().toString()))) {
+            String base = "http://127.0.0.1:" + other.port();
+            HttpResponse<String> created = send("POST", base + "/api/scans/" + mine.scanId() + "/plans", null);
+            assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+            String planId = json.readTree(created.body()).get("plan").asString();
+            assertThat(json.readTree(created.body()).get("problems").size()).isZero();
+            assertThat(mine.state().resolve("plans").resolve(planId + ".json")).isRegularFile();
 
-        assertThat(send("POST", "/api/plans/" + planId + "/apply", "{}").statusCode()).isEqualTo(400);
-        assertThat(send("POST", "/api/plans/" + planId + "/apply", "{\"confirm\": \"wrong\"}").statusCode())
-                .isEqualTo(400);
-        HttpResponse<String> confirmed = send("POST", "/api/plans/" + planId + "/apply",
-                "{\"confirm\": \"" + planId + "\"}");
-        assertThat(confirmed.statusCode()).isEqualTo(501);
-        assertThat(confirmed.body()).contains("./facesweep apply");
-        assertThat(send("POST", "/api/plans/nope/apply", "{\"confirm\": \"nope\"}").statusCode()).isEqualTo(404);
+            assertThat(send("POST", base + "/api/plans/" + planId + "/apply", "{}").statusCode()).isEqualTo(400);
+            HttpResponse<String> wrong = send("POST", base + "/api/plans/" + planId + "/apply",
+                    "{\"confirm\": \"wrong\"}");
+            assertThat(wrong.statusCode()).isEqualTo(400);
+            assertThat(wrong.body()).contains("nothing was applied");
+            assertThat(send("POST", base + "/api/plans/" + planId + "/apply", null).statusCode()).isIn(400, 415);
+            assertThat(mine.root().resolve("faceset_masked")).isDirectory();
+            assertThat(mine.state().resolve("applies")).doesNotExist();
+
+            HttpResponse<String> confirmed = send("POST", base + "/api/plans/" + planId + "/apply",
+                    "{\"confirm\": \"" + planId + "\"}");
+
+            assertThat(confirmed.statusCode()).as(confirmed.body()).isEqualTo(200);
+            assertThat(json.readTree(confirmed.body()).get("apply").asString()).isNotBlank();
+            assertThat(mine.root().resolve("faceset_masked")).doesNotExist();
+            assertThat(mine.root().resolve("_masked/faceset_masked/faces/m1.png")).isRegularFile();
+            assertThat(mine.root().resolve("_thin/faceset_thin/faces/t1.png")).isRegularFile();
+            assertThat(mine.root().resolve("faceset_prune/faces/p1.png")).doesNotExist();
+            assertThat(mine.root().resolve("faceset_prune/faces/_dropped/p1.png")).isRegularFile();
+            assertThat(mine.root().resolve("faceset_keep/faces/k1.png")).isRegularFile();
+            assertThat(send("POST", base + "/api/plans/nope/apply", "{\"confirm\": \"nope\"}").statusCode())
+                    .isEqualTo(404);
+        }
     }
 
     @Test
@@ -197,15 +217,6 @@ class ServeApiIT {
                 .isInstanceOf(UsageError.class).hasMessageContaining("facesweep.serve.state is not set");
     }
 
-    /** Plans without recorded inputs: enough for the API (apply, which checks them, is not wired here). */
-    @org.springframework.context.annotation.Configuration(proxyBeanMethods = false)
-    static class TestPlanFiles {
-        @org.springframework.context.annotation.Bean
-        dev.facesweep.coordinator.review.PlanFiles planFiles() {
-            return plan -> Map.of();
-        }
-    }
-
     private JsonNode faceset(JsonNode preview, String name) {
         for (JsonNode f : preview.get("facesets")) {
             if (f.get("name").asString().equals(name)) {
@@ -223,7 +234,7 @@ class ServeApiIT {
 
     private HttpResponse<String> send(String method, String path, String body) throws IOException,
             InterruptedException {
-        HttpRequest.Builder b = HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(30));
+        HttpRequest.Builder b = HttpRequest.newBuilder(path.startsWith("http") ? URI.create(path) : uri(path)).timeout(Duration.ofSeconds(30));
         if (body != null) {
             b.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(body));
         } else {
