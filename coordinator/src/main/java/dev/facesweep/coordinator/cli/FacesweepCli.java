@@ -111,6 +111,12 @@ public final class FacesweepCli implements Runnable {
                     new dev.facesweep.coordinator.scoring.ScoreCommand(),
                     new dev.facesweep.coordinator.scoring.PromptsCommand(),
                     new dev.facesweep.coordinator.bundle.ModelCommand(),
+                    new dev.facesweep.coordinator.review.ReportCommand(),
+                    new dev.facesweep.coordinator.serve.ServeCommand(),
+                    new dev.facesweep.coordinator.plan.PlanCommand(),
+                    new dev.facesweep.coordinator.apply.ApplyCommand(),
+                    new dev.facesweep.coordinator.apply.RevertCommand(),
+                    new dev.facesweep.coordinator.apply.HistoryCommand(),
                     new CommandLine.HelpCommand());
         }
     }

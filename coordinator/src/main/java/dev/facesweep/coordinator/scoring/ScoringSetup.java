@@ -1,5 +1,6 @@
 package dev.facesweep.coordinator.scoring;
 
+import dev.facesweep.coordinator.cli.CoreErrors;
 import dev.facesweep.coordinator.cli.ModelOptions;
 import dev.facesweep.coordinator.cli.UsageError;
 import dev.facesweep.model.ClipModel;

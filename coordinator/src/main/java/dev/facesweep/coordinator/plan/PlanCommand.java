@@ -1,0 +1,244 @@
+package dev.facesweep.coordinator.plan;
+
+import dev.facesweep.coordinator.cli.ExitCode;
+import dev.facesweep.coordinator.cli.JsonOutput;
+import dev.facesweep.coordinator.cli.UsageError;
+import dev.facesweep.coordinator.store.ScanInfo;
+import dev.facesweep.coordinator.store.ScanState;
+import dev.facesweep.coordinator.store.ScanStore;
+import dev.facesweep.coordinator.store.StoreException;
+import dev.facesweep.scoring.PromptSet;
+import dev.facesweep.scoring.PromptSetException;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ThreadLocalRandom;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/** {@code facesweep plan SCAN --out plan.json}: scores to decisions. */
+@Command(name = "plan", mixinStandardHelpOptions = true,
+        description = {"Turns a scan's scores into a plan (keep, prune, quarantine_masked, quarantine_thin per face"
+                + " set) and writes plan.json; prints a summary table.",
+            "",
+            "Rules: an image is flagged when p >= its attribute's threshold (--attribute-threshold, else the prompt"
+                + " set's threshold, else --image-threshold). Per face set: fraction = flagged / scored images;"
+                + " nothing flagged -> keep; fraction >= --faceset-fraction -> quarantine_masked; fewer than"
+                + " --min-survivors images left -> quarantine_thin; else prune the flagged images. Unreadable"
+                + " images are listed, never flagged.",
+            "",
+            "Overrides file (JSON): {\"images\": {\"faceset_001/faces/x.png\": \"keep\"|\"drop\"},"
+                + " \"facesets\": {\"faceset_002\": \"keep\"}} (paths relative to the corpus root; a kept face set"
+                + " is left untouched)."})
+public final class PlanCommand implements Callable<Integer> {
+
+    private static final DateTimeFormatter ID_TIME =
+            DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss", Locale.ROOT).withZone(ZoneOffset.UTC);
+
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "SCAN", description = "Scan id, or 'latest'.")
+    String scan;
+
+    @Mixin
+    StateOptions stateOptions = new StateOptions();
+
+    @Option(names = "--store", paramLabel = "URL",
+            description = "JDBC URL of the scan store (default: the SQLite store in the state folder); user and"
+                    + " password from FACESWEEP_STORE_USER / FACESWEEP_STORE_PASSWORD.")
+    String storeUrl;
+
+    @Option(names = "--image-threshold", paramLabel = "P", defaultValue = "0.7",
+            description = "Flag threshold for attributes without their own (default ${DEFAULT-VALUE}).")
+    double imageThreshold;
+
+    @Option(names = "--attribute-threshold", paramLabel = "NAME=P",
+            description = "Threshold for one attribute (repeatable); beats the prompt set's own.")
+    Map<String, Double> attributeThresholds = new LinkedHashMap<>();
+
+    @Option(names = "--faceset-fraction", paramLabel = "F", defaultValue = "0.4",
+            description = "Quarantine as masked at this flagged fraction (default ${DEFAULT-VALUE}).")
+    double facesetFraction;
+
+    @Option(names = "--min-survivors", paramLabel = "N", defaultValue = "5",
+            description = "Quarantine as thin when fewer images would survive a prune (default ${DEFAULT-VALUE}).")
+    int minSurvivors;
+
+    @Option(names = "--near-band", paramLabel = "D", defaultValue = "0.05",
+            description = "Mark images within D of a threshold as near threshold (default ${DEFAULT-VALUE}).")
+    double nearBand;
+
+    @Option(names = "--overrides", paramLabel = "FILE", description = "Overrides file (format above).")
+    Path overridesFile;
+
+    @Option(names = "--out", paramLabel = "FILE", required = true, description = "Where to write plan.json.")
+    Path out;
+
+    @Option(names = "--json", description = "Print one JSON line instead of the table.")
+    boolean json;
+
+    @Override
+    public Integer call() {
+        PrintWriter stdout = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        Overrides overrides = Overrides.none();
+        if (overridesFile != null) {
+            try {
+                overrides = PlanJson.readOverrides(overridesFile);
+            } catch (PlanFormatException e) {
+                throw new UsageError(e.getMessage(), e);
+            }
+        }
+        Path stateDir = stateOptions.resolve(null);
+        try (ScanStore store = openStore(stateDir)) {
+            ScanInfo info = findScan(store);
+            Thresholds thresholds = thresholds(info, err);
+            List<String> warnings = new ArrayList<>();
+            if (info.state() != ScanState.FINISHED) {
+                warnings.add("scan " + info.id() + " is " + info.state().name().toLowerCase(Locale.ROOT)
+                        + ": images it has not scored yet are listed as unscored and left alone");
+            }
+            PlanBuilder builder = new PlanBuilder(thresholds, overrides);
+            store.forEachImage(info.id(), record -> builder.add(PlanImage.from(record)));
+            warnings.addAll(builder.warnings());
+            List<FacesetPlan> facesets = builder.facesets();
+            Path root = Path.of(info.root()).toAbsolutePath().normalize();
+            if (!Files.isDirectory(root)) {
+                throw new UsageError("corpus root " + root + " of scan " + info.id() + " is not a folder any more");
+            }
+            PlanInputs inputs = PlanInputs.collect(root, facesets);
+            Clock clock = Clock.systemUTC();
+            Instant now = clock.instant();
+            Plan plan = new Plan(newId(now), info.id(), root.toString(), now, info.modelId(), info.promptHash(),
+                    thresholds, overrides, facesets, inputs.inputs());
+            write(plan, out);
+            write(plan, stateDir.resolve("plans").resolve(plan.id() + ".json"));
+            PlanSummary summary = PlanSummary.of(facesets);
+            warnings.forEach(w -> err.println("plan: " + w));
+            inputs.problems().forEach(p -> err.println("plan: " + p));
+            if (json) {
+                stdout.println(JsonOutput.line(summaryJson(plan, summary, warnings, inputs.problems())));
+            } else {
+                printTable(stdout, plan, summary);
+            }
+            return inputs.problems().isEmpty() ? ExitCode.OK : ExitCode.SOME_FAILED;
+        } catch (StoreException e) {
+            throw new UsageError(e.getMessage(), e);
+        }
+    }
+
+    private ScanStore openStore(Path stateDir) {
+        if (storeUrl != null) {
+            return ScanStore.jdbc(storeUrl, System.getenv("FACESWEEP_STORE_USER"),
+                    System.getenv("FACESWEEP_STORE_PASSWORD"), Clock.systemUTC());
+        }
+        if (!Files.isRegularFile(stateDir.resolve(ScanStore.SQLITE_FILE))) {
+            throw new UsageError("no scan store in " + stateDir + " (no " + ScanStore.SQLITE_FILE + "): pass the"
+                    + " state folder of a scan with --state, or the store with --store URL");
+        }
+        return ScanStore.sqlite(stateDir, Clock.systemUTC());
+    }
+
+    private ScanInfo findScan(ScanStore store) {
+        if (scan.equals("latest")) {
+            return store.latestScan().orElseThrow(() -> new UsageError("the store has no scan yet: run"
+                    + " 'facesweep scan ROOT' first"));
+        }
+        return store.scan(scan).orElseThrow(() -> new UsageError("no scan " + scan + " in the store: use 'latest'"
+                + " or an id that 'facesweep status' lists"));
+    }
+
+    /** Defaults, then the prompt set's per-attribute thresholds, then the command line's. */
+    private Thresholds thresholds(ScanInfo info, PrintWriter err) {
+        Map<String, Double> attributes = new LinkedHashMap<>();
+        if (info.promptSetJson() != null && !info.promptSetJson().isBlank()) {
+            try {
+                PromptSet prompts = PromptSet.parse(info.promptSetJson(), "prompt set of scan " + info.id());
+                prompts.attributes().forEach((name, a) -> a.threshold().ifPresent(t -> attributes.put(name, t)));
+            } catch (PromptSetException e) {
+                err.println("plan: cannot read the prompt set's thresholds (" + e.getMessage() + "); using the"
+                        + " command line's");
+            }
+        }
+        attributes.putAll(attributeThresholds);
+        try {
+            return new Thresholds(imageThreshold, attributes, facesetFraction, minSurvivors, nearBand);
+        } catch (IllegalArgumentException e) {
+            throw new UsageError(e.getMessage(), e);
+        }
+    }
+
+    private static void write(Plan plan, Path file) {
+        try {
+            PlanJson.write(plan, file);
+        } catch (IOException e) {
+            throw new UsageError("cannot write " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    static String newId(Instant now) {
+        return ID_TIME.format(now) + "-" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt())
+                .substring(2);
+    }
+
+    private ObjectNode summaryJson(Plan plan, PlanSummary s, List<String> warnings, List<String> problems) {
+        ObjectNode node = JsonOutput.object();
+        node.put("plan", plan.id());
+        node.put("scan", plan.scanId());
+        node.put("root", plan.root());
+        node.put("out", out.toAbsolutePath().toString());
+        ObjectNode actions = node.putObject("facesets");
+        s.facesetsByAction().forEach((a, n) -> actions.put(a.json(), n));
+        ObjectNode images = node.putObject("images");
+        s.imagesByAction().forEach((a, n) -> images.put(a.json(), n));
+        ObjectNode drivers = node.putObject("drivers");
+        s.facesetsByDriver().forEach(drivers::put);
+        node.put("drop", s.drop());
+        node.put("unreadable", s.unreadable());
+        node.put("unscored", s.unscored());
+        node.put("near_threshold", s.nearThreshold());
+        node.put("forced", s.forced());
+        node.put("inputs", plan.inputs().size());
+        ArrayNode w = node.putArray("warnings");
+        warnings.forEach(w::add);
+        problems.forEach(w::add);
+        return node;
+    }
+
+    private void printTable(PrintWriter o, Plan plan, PlanSummary s) {
+        o.println("plan " + plan.id() + " of scan " + plan.scanId() + " (root " + plan.root() + ")");
+        o.printf(Locale.ROOT, "%-20s %10s %10s%n", "action", "face sets", "images");
+        for (Action a : Action.values()) {
+            o.printf(Locale.ROOT, "%-20s %10d %10d%n", a.json(), s.facesetsByAction().get(a),
+                    s.imagesByAction().get(a));
+        }
+        if (!s.facesetsByDriver().isEmpty()) {
+            o.printf(Locale.ROOT, "%-20s %10s%n", "driving attribute", "face sets");
+            s.facesetsByDriver().forEach((d, n) -> o.printf(Locale.ROOT, "%-20s %10d%n", d, n));
+        }
+        o.printf(Locale.ROOT, "images to prune: %d, in quarantined face sets: %d, unreadable: %d, near threshold:"
+                + " %d, unscored: %d, overrides applied: %d%n", s.drop(), s.quarantinedImages(), s.unreadable(),
+                s.nearThreshold(), s.unscored(), s.forced());
+        o.println("wrote " + out.toAbsolutePath() + " (" + plan.inputs().size() + " input files recorded); review"
+                + " it, then: facesweep apply " + out);
+    }
+}
