@@ -3,6 +3,7 @@ package dev.facesweep.coordinator.scoring;
 import dev.facesweep.coordinator.cli.CoreErrors;
 import dev.facesweep.coordinator.cli.ModelOptions;
 import dev.facesweep.coordinator.cli.UsageError;
+import dev.facesweep.model.BundleException;
 import dev.facesweep.model.ClipModel;
 import dev.facesweep.model.CpuSessionConfigurer;
 import dev.facesweep.scoring.PromptSet;
@@ -44,6 +45,10 @@ final class ScoringSetup {
         if (batchSize < 1) {
             throw new UsageError("--batch-size must be at least 1, was " + batchSize);
         }
-        return ClipModel.open(model.load(), new CpuSessionConfigurer(threads, batchSize));
+        try {
+            return ClipModel.open(model.load(), new CpuSessionConfigurer(threads, batchSize));
+        } catch (BundleException e) {
+            throw CoreErrors.bundle(e);
+        }
     }
 }
