@@ -403,7 +403,7 @@ final class Applier {
                     return e.getKey() + " is missing";
                 }
                 if (e.getValue().size() >= 0 && n.size() != e.getValue().size()) {
-                    return e.getKey() + " has another size";
+                    return e.getKey() + " was changed (other size)";
                 }
             }
             for (String k : now.keySet()) {
