@@ -28,8 +28,8 @@ class ApplyBadInputTest {
     private Path state;
 
     private Path plan(List<PlanImage> images, Overrides overrides) throws Exception {
-        Plan plan = Plans.make(root, images, Thresholds.defaults(), overrides);
-        return Plans.write(plan, tmp.resolve("plan.json"));
+        Plan plan = TestPlans.make(root, images, Thresholds.defaults(), overrides);
+        return TestPlans.write(plan, tmp.resolve("plan.json"));
     }
 
     private Path smallCorpusPlan() throws Exception {

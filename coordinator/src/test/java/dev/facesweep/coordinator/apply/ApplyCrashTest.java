@@ -40,7 +40,7 @@ class ApplyCrashTest {
         Path refState = tmp.resolve("ref/state");
         List<PlanImage> images = SmallCorpus.write(refRoot);
         TreeSnapshot original = TreeSnapshot.of(refRoot);
-        Path refPlan = Plans.write(Plans.make(refRoot, images, Thresholds.defaults(), Overrides.none()),
+        Path refPlan = TestPlans.write(TestPlans.make(refRoot, images, Thresholds.defaults(), Overrides.none()),
                 tmp.resolve("ref/plan.json"));
         CliRunner.Result ref = CliRunner.run("apply", refPlan.toString(), "--state", refState.toString());
         assertThat(ref.exit()).as(ref.toString()).isZero();
@@ -53,8 +53,8 @@ class ApplyCrashTest {
             Path root = base.resolve("corpus");
             Path state = base.resolve("state");
             SmallCorpus.write(root);
-            Plan plan = Plans.make(root, images, Thresholds.defaults(), Overrides.none());
-            Path planFile = Plans.write(plan, base.resolve("plan.json"));
+            Plan plan = TestPlans.make(root, images, Thresholds.defaults(), Overrides.none());
+            Path planFile = TestPlans.write(plan, base.resolve("plan.json"));
             Path marker = base.resolve("halted");
             Process child = startApply(planFile, state, k, marker, base);
             await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(20))
