@@ -25,8 +25,8 @@ import tools.jackson.databind.node.ObjectNode;
  *
  * <p>Each operation: an intent line is forced to disk, the operation runs, its post-condition is checked (a moved
  * file has its sha256 at the target and is gone from the source; a rewritten file has the sha256 of the new
- * content), then a done line is written. A rewritten file is first copied to the apply's {@code backup/} and
- * the copy's sha256 checked; the new content goes to a temporary file next to the original and is renamed over
+ * content), then a done line is written. The original of a rewritten file is first kept in the apply's
+ * {@code backup/} (a hard link, or a copy across file systems) and its sha256 checked; the new content goes to a temporary file next to the original and is renamed over
  * it.
  *
  * <p>On resume, an operation with an intent but no done line is checked against the files: finished (the done
@@ -170,7 +170,7 @@ final class Applier {
         Path source = null;
         if (op.before() != null) {
             source = dir.backup(op);
-            FileOps.copyDurably(path, source);
+            FileOps.keepOriginal(path, source);
             InputFile copy = new InputFile(Files.size(source), files.sha256(source));
             if (!copy.equals(op.before())) {
                 Files.delete(source);
@@ -403,7 +403,7 @@ final class Applier {
                     return e.getKey() + " is missing";
                 }
                 if (e.getValue().size() >= 0 && n.size() != e.getValue().size()) {
-                    return e.getKey() + " has another size";
+                    return e.getKey() + " was changed (other size)";
                 }
             }
             for (String k : now.keySet()) {

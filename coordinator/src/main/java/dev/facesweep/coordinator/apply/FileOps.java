@@ -52,6 +52,20 @@ final class FileOps {
     }
 
     /**
+     * Keeps the original of a file that is about to be replaced by a rename: a hard link when the state folder is
+     * on the same file system (no bytes copied; the rename gives the corpus path a new file, the link keeps the
+     * old one), else a durable copy. Replaces an earlier backup at {@code backup}.
+     */
+    static void keepOriginal(Path original, Path backup) throws IOException {
+        Files.deleteIfExists(backup);
+        try {
+            Files.createLink(backup, original);
+        } catch (IOException | UnsupportedOperationException e) {
+            copyDurably(original, backup);
+        }
+    }
+
+    /**
      * Moves a file or folder to a path that must not exist; never overwrites. Within one file system this is a
      * rename; for a file across file systems, a durable copy and then removal of the source. The folder is not
      * forced to disk here (that would cost a sync per image): the next intent line's sync orders it on journaling

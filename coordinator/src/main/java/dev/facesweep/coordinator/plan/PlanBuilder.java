@@ -24,6 +24,8 @@ import java.util.TreeMap;
  *       {@code fraction = flagged / images}.</li>
  *   <li>Nothing flagged: keep. Else fraction {@code >=} {@link Thresholds#facesetFraction()}: quarantine_masked.
  *       Else {@code images - flagged < minSurvivors}: quarantine_thin. Else prune the flagged images.</li>
+ *   <li>Near threshold: a scored image with any probability within the near band of its attribute's threshold,
+ *       edges included ({@code |p - t| <= band}).</li>
  *   <li>The driver is the attribute flagging the most counted-flagged images (ties: first by name), or
  *       {@code "override"} when only forced drops are flagged.</li>
  * </ol>
@@ -35,6 +37,9 @@ public final class PlanBuilder {
 
     /** The driver recorded when only forced drops flagged a face set. */
     public static final String OVERRIDE_DRIVER = "override";
+
+    /** Slack on the near band so that decimal edges count as inside (0.65 - 0.6 is 0.05000000000000004). */
+    static final double NEAR_TOLERANCE = 1e-9;
 
     private final Thresholds thresholds;
     private final Overrides overrides;
@@ -64,7 +69,7 @@ public final class PlanBuilder {
                 if (p >= t) {
                     flaggedBy.add(score.getKey());
                 }
-                if (Math.abs(p - t) <= thresholds.nearBand()) {
+                if (Math.abs(p - t) <= thresholds.nearBand() + NEAR_TOLERANCE) {
                     nearBy.add(score.getKey());
                 }
             }

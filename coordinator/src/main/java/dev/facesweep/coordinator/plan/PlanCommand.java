@@ -4,27 +4,19 @@ import dev.facesweep.coordinator.cli.ExitCode;
 import dev.facesweep.coordinator.cli.JsonOutput;
 import dev.facesweep.coordinator.cli.UsageError;
 import dev.facesweep.coordinator.store.ScanInfo;
-import dev.facesweep.coordinator.store.ScanState;
 import dev.facesweep.coordinator.store.ScanStore;
 import dev.facesweep.coordinator.store.StoreException;
-import dev.facesweep.scoring.PromptSet;
-import dev.facesweep.scoring.PromptSetException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ThreadLocalRandom;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -49,9 +41,6 @@ import tools.jackson.databind.node.ObjectNode;
                 + " \"facesets\": {\"faceset_002\": \"keep\"}} (paths relative to the corpus root; a kept face set"
                 + " is left untouched)."})
 public final class PlanCommand implements Callable<Integer> {
-
-    private static final DateTimeFormatter ID_TIME =
-            DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss", Locale.ROOT).withZone(ZoneOffset.UTC);
 
     @Spec
     CommandSpec spec;
@@ -111,36 +100,33 @@ public final class PlanCommand implements Callable<Integer> {
         Path stateDir = stateOptions.resolve(null);
         try (ScanStore store = openStore(stateDir)) {
             ScanInfo info = findScan(store);
-            Thresholds thresholds = thresholds(info, err);
             List<String> warnings = new ArrayList<>();
-            if (info.state() != ScanState.FINISHED) {
-                warnings.add("scan " + info.id() + " is " + info.state().name().toLowerCase(Locale.ROOT)
-                        + ": images it has not scored yet are listed as unscored and left alone");
+            Thresholds thresholds;
+            try {
+                thresholds = Plans.thresholds(info, imageThreshold, attributeThresholds, facesetFraction,
+                        minSurvivors, nearBand, warnings);
+            } catch (IllegalArgumentException e) {
+                throw new UsageError(e.getMessage(), e);
             }
-            PlanBuilder builder = new PlanBuilder(thresholds, overrides);
-            store.forEachImage(info.id(), record -> builder.add(PlanImage.from(record)));
-            warnings.addAll(builder.warnings());
-            List<FacesetPlan> facesets = builder.facesets();
-            Path root = Path.of(info.root()).toAbsolutePath().normalize();
-            if (!Files.isDirectory(root)) {
-                throw new UsageError("corpus root " + root + " of scan " + info.id() + " is not a folder any more");
+            Plans.Made made;
+            try {
+                made = Plans.make(store, info, thresholds, overrides, Clock.systemUTC());
+            } catch (IllegalStateException e) {
+                throw new UsageError(e.getMessage(), e);
             }
-            PlanInputs inputs = PlanInputs.collect(root, facesets);
-            Clock clock = Clock.systemUTC();
-            Instant now = clock.instant();
-            Plan plan = new Plan(newId(now), info.id(), root.toString(), now, info.modelId(), info.promptHash(),
-                    thresholds, overrides, facesets, inputs.inputs());
+            warnings.addAll(made.warnings());
+            Plan plan = made.plan();
             write(plan, out);
             write(plan, stateDir.resolve("plans").resolve(plan.id() + ".json"));
-            PlanSummary summary = PlanSummary.of(facesets);
+            PlanSummary summary = PlanSummary.of(plan.facesets());
             warnings.forEach(w -> err.println("plan: " + w));
-            inputs.problems().forEach(p -> err.println("plan: " + p));
+            made.problems().forEach(p -> err.println("plan: " + p));
             if (json) {
-                stdout.println(JsonOutput.line(summaryJson(plan, summary, warnings, inputs.problems())));
+                stdout.println(JsonOutput.line(summaryJson(plan, summary, warnings, made.problems())));
             } else {
                 printTable(stdout, plan, summary);
             }
-            return inputs.problems().isEmpty() ? ExitCode.OK : ExitCode.SOME_FAILED;
+            return made.problems().isEmpty() ? ExitCode.OK : ExitCode.SOME_FAILED;
         } catch (StoreException e) {
             throw new UsageError(e.getMessage(), e);
         }
@@ -167,37 +153,12 @@ public final class PlanCommand implements Callable<Integer> {
                 + " or an id that 'facesweep status' lists"));
     }
 
-    /** Defaults, then the prompt set's per-attribute thresholds, then the command line's. */
-    private Thresholds thresholds(ScanInfo info, PrintWriter err) {
-        Map<String, Double> attributes = new LinkedHashMap<>();
-        if (info.promptSetJson() != null && !info.promptSetJson().isBlank()) {
-            try {
-                PromptSet prompts = PromptSet.parse(info.promptSetJson(), "prompt set of scan " + info.id());
-                prompts.attributes().forEach((name, a) -> a.threshold().ifPresent(t -> attributes.put(name, t)));
-            } catch (PromptSetException e) {
-                err.println("plan: cannot read the prompt set's thresholds (" + e.getMessage() + "); using the"
-                        + " command line's");
-            }
-        }
-        attributes.putAll(attributeThresholds);
-        try {
-            return new Thresholds(imageThreshold, attributes, facesetFraction, minSurvivors, nearBand);
-        } catch (IllegalArgumentException e) {
-            throw new UsageError(e.getMessage(), e);
-        }
-    }
-
     private static void write(Plan plan, Path file) {
         try {
             PlanJson.write(plan, file);
         } catch (IOException e) {
             throw new UsageError("cannot write " + file + ": " + e.getMessage(), e);
         }
-    }
-
-    static String newId(Instant now) {
-        return ID_TIME.format(now) + "-" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt())
-                .substring(2);
     }
 
     private ObjectNode summaryJson(Plan plan, PlanSummary s, List<String> warnings, List<String> problems) {

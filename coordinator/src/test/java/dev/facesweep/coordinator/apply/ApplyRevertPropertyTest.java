@@ -65,8 +65,8 @@ class ApplyRevertPropertyTest {
         Path state = tmp.resolve("state");
         CorpusGenerator.Corpus corpus = CorpusGenerator.generate(root, seed, 3 + (int) (seed % 9), 30);
         TreeSnapshot before = TreeSnapshot.of(root);
-        Plan plan = Plans.make(root, corpus.planImages(), Thresholds.defaults(), Overrides.none());
-        Path planFile = Plans.write(plan, tmp.resolve("plan.json"));
+        Plan plan = TestPlans.make(root, corpus.planImages(), Thresholds.defaults(), Overrides.none());
+        Path planFile = TestPlans.write(plan, tmp.resolve("plan.json"));
 
         CliRunner.Result applied = CliRunner.run("apply", planFile.toString(), "--state", state.toString(),
                 "--json");

@@ -215,6 +215,19 @@ class PlanBuilderTest {
     }
 
     @Test
+    void theBandsEdgesCountAsNearDespiteDecimalRounding() {
+        Thresholds t = new Thresholds(0.7, Map.of("mask", 0.6), 0.4, 5, 0.05);
+        assertThat(PlanBuilder.verdict(PlanImage.scored("fs", "a", Map.of("mask", 0.65)), t, Overrides.none())
+                .nearThreshold()).isTrue();
+        assertThat(PlanBuilder.verdict(PlanImage.scored("fs", "b", Map.of("mask", 0.55)), t, Overrides.none())
+                .nearThreshold()).isTrue();
+        assertThat(PlanBuilder.verdict(PlanImage.scored("fs", "c", Map.of("hat", 0.75)), t, Overrides.none())
+                .nearThreshold()).isTrue();
+        assertThat(PlanBuilder.verdict(PlanImage.scored("fs", "d", Map.of("hat", 0.7501)), t, Overrides.none())
+                .nearThreshold()).isFalse();
+    }
+
+    @Test
     void facesetsAreDecidedIndependentlyAndListedByName() {
         List<PlanImage> all = concat(images("b", 0, 3, CLEAN), images("a", 0, 2, MASKED),
                 images("c", 0, 10, CLEAN), images("c", 10, 1, SHADES));

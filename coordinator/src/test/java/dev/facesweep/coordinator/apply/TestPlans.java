@@ -16,9 +16,9 @@ import java.time.Instant;
 import java.util.List;
 
 /** Makes plans for test corpora the way the plan command does (builder + inputs), without a scan store. */
-final class Plans {
+final class TestPlans {
 
-    private Plans() {
+    private TestPlans() {
     }
 
     static Plan make(Path root, List<PlanImage> images, Thresholds thresholds, Overrides overrides) {
