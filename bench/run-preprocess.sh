@@ -100,7 +100,9 @@ NOISY_KB=$(stat -c %s "${NOISY[@]}" | awk '{ s += $1 } END { print int(s / 1024)
 export LOAD_BEFORE LOAD_AFTER SECS WARMUP CORE FACE_KB NOISY_KB MIN_SHARE RETRIES
 export FACE_COUNT=${#FACES[@]} NOISY_COUNT=${#NOISY[@]}
 export JAVA_VERSION=$(java -version 2>&1 | head -1)
-export CPU_MODEL=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')
+cpuinfo() { grep -m1 "^$1[[:space:]]*:" /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//'; }
+VM=$(grep -qw hypervisor /proc/cpuinfo && echo '; virtual machine' || true)
+export CPU_MODEL="$(cpuinfo 'model name') (family $(cpuinfo 'cpu family'), model $(cpuinfo model)$VM)"
 export NPROC=$(nproc)
 export COMMIT=$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- common bench || echo "+changes")
 export TORCHVISION=$("$PY" -c 'import torchvision; print(torchvision.__version__)')
