@@ -7,6 +7,7 @@ import dev.facesweep.coordinator.dispatch.Dispatcher;
 import dev.facesweep.coordinator.dispatch.WorkerStatus;
 import dev.facesweep.coordinator.dispatch.EmbeddedDispatcher;
 import dev.facesweep.coordinator.rabbit.BrokerSettings;
+import dev.facesweep.coordinator.rabbit.QueueNames;
 import dev.facesweep.coordinator.rabbit.RabbitDispatcher;
 import dev.facesweep.coordinator.results.PromptScoring;
 import dev.facesweep.coordinator.results.ResultRecorder;
@@ -64,6 +65,11 @@ public final class ScanCommand implements Callable<Integer> {
                     + " FACESWEEP_BROKER_USER and FACESWEEP_BROKER_PASSWORD instead). Without it the scan runs"
                     + " in-process.")
     String broker;
+
+    @Option(names = "--queue-prefix", paramLabel = "PREFIX", defaultValue = "",
+            description = "Prefix of every queue and exchange name, for installations sharing a broker; the workers"
+                    + " need the same facesweep.amqp.prefix (default: none).")
+    String queuePrefix;
 
     @Mixin
     StoreOptions storeOptions;
@@ -185,7 +191,8 @@ public final class ScanCommand implements Callable<Integer> {
     private Dispatcher dispatcher(ClipModel clip, Path corpus, int cores, Clock clock) {
         if (broker != null) {
             BrokerSettings settings = BrokerSettings.defaults(broker).withCredentials(
-                    Environment.get(Environment.BROKER_USER), Environment.get(Environment.BROKER_PASSWORD));
+                    Environment.get(Environment.BROKER_USER), Environment.get(Environment.BROKER_PASSWORD))
+                    .withNames(QueueNames.withPrefix(queuePrefix.strip()));
             try {
                 return RabbitDispatcher.connect(settings, clock);
             } catch (DispatchException e) {
