@@ -27,11 +27,15 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.zip.CRC32;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -119,7 +123,8 @@ class ObservabilityIT {
                 new PrintWriter(out, true), new PrintWriter(err, true)));
         String scanScrape = await("the scan's /metrics").atMost(Duration.ofSeconds(60))
                 .pollInterval(Duration.ofMillis(100)).until(() -> get(URI.create("http://127.0.0.1:" + scanPort
-                        + "/metrics")), body -> body != null && body.contains("facesweep_scan_images{"));
+                        + "/metrics")), body -> body != null && body.contains("facesweep_scan_images{")
+                        && body.contains("facesweep_fleet_worker_live{"));
         assertThat(scan.get(120, TimeUnit.SECONDS)).as("scan exit code; stderr:\n%s", err).isZero();
         JsonNode summary = JsonMapper.shared().readTree(out.toString().strip().lines()
                 .reduce((a, b) -> b).orElseThrow());
@@ -180,6 +185,20 @@ class ObservabilityIT {
                     .isZero();
         }
 
+        // docs/metrics.md lists exactly the facesweep metrics these processes export (the DirectML-only gauge aside)
+        Set<String> documented = documentedMetrics();
+        Set<String> exported = new TreeSet<>();
+        for (String scrape : List.of(serveScrape, scanScrape, workerScrape)) {
+            Matcher m = Pattern.compile("(?m)^# TYPE (facesweep_\\w+) (\\w+)").matcher(scrape);
+            while (m.find()) {
+                exported.add(m.group(2).equals("counter") && !m.group(1).endsWith("_total") ? m.group(1) + "_total"
+                        : m.group(1));
+            }
+        }
+        exported.removeIf(name -> name.endsWith("_max") && exported.contains(name.substring(0, name.length() - 4)));
+        assertThat(exported).containsExactlyInAnyOrderElementsOf(documented.stream()
+                .filter(name -> !name.equals("facesweep_worker_accelerator_node_fraction")).toList());
+
         // a killed worker: its target goes down and the silent-worker alert's expression names it at once (the
         // alert itself is pending for its `for:` time)
         w2.kill();
@@ -217,6 +236,17 @@ class ObservabilityIT {
             total += rate.get(0).last() * window;
         }
         return total;
+    }
+
+    /** The metric names in the first column of docs/metrics.md's tables. */
+    private static Set<String> documentedMetrics() throws IOException {
+        Set<String> names = new TreeSet<>();
+        Matcher m = Pattern.compile("(?m)^\\| `(facesweep_\\w+)`").matcher(Files.readString(DeployFiles.root()
+                .resolve("docs/metrics.md")));
+        while (m.find()) {
+            names.add(m.group(1));
+        }
+        return names;
     }
 
     private static double value(PrometheusServer prometheus, String expr) {
