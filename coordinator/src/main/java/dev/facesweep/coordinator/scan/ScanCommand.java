@@ -7,6 +7,7 @@ import dev.facesweep.coordinator.dispatch.Dispatcher;
 import dev.facesweep.coordinator.dispatch.WorkerStatus;
 import dev.facesweep.coordinator.dispatch.EmbeddedDispatcher;
 import dev.facesweep.coordinator.rabbit.BrokerSettings;
+import dev.facesweep.coordinator.rabbit.QueueNames;
 import dev.facesweep.coordinator.rabbit.RabbitDispatcher;
 import dev.facesweep.coordinator.results.PromptScoring;
 import dev.facesweep.coordinator.results.ResultRecorder;
@@ -65,6 +66,11 @@ public final class ScanCommand implements Callable<Integer> {
                     + " in-process.")
     String broker;
 
+    @Option(names = "--queue-prefix", paramLabel = "PREFIX", defaultValue = "",
+            description = "Prefix of every queue and exchange name, for installations sharing a broker; the workers"
+                    + " need the same facesweep.amqp.prefix (default: none).")
+    String queuePrefix;
+
     @Mixin
     StoreOptions storeOptions;
 
@@ -79,6 +85,17 @@ public final class ScanCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the summary as one JSON line (the last line on stdout).")
     boolean json;
 
+    @Option(names = "--metrics-port", paramLabel = "PORT|off",
+            defaultValue = "" + ScanMetricsEndpoint.DEFAULT_PORT,
+            description = "Serve Prometheus metrics at http://HOST:PORT/metrics while the scan runs (default:"
+                    + " ${DEFAULT-VALUE}; 0 picks a free port; off serves none). The URL is printed at the start.")
+    String metricsPort;
+
+    @Option(names = "--metrics-bind", paramLabel = "ADDRESS", defaultValue = "0.0.0.0",
+            description = "Address the metrics port listens on (default: ${DEFAULT-VALUE}, every interface; use"
+                    + " 127.0.0.1 to keep it local).")
+    String metricsBind;
+
     @Spec
     CommandSpec spec;
 
@@ -89,6 +106,8 @@ public final class ScanCommand implements Callable<Integer> {
         if (batchSize < 1) {
             throw new UsageError("--batch-size must be at least 1, got " + batchSize);
         }
+        ScanMetricsEndpoint.Option metricsOption = ScanMetricsEndpoint.Option.parse(metricsPort,
+                spec.commandLine().getParseResult().hasMatchedOption("--metrics-port"), metricsBind);
         CorpusWalk walk;
         try {
             walk = CorpusWalk.open(root);
@@ -109,7 +128,8 @@ public final class ScanCommand implements Callable<Integer> {
             ScanOutcome outcome;
             String transport;
             List<WorkerStatus> workers;
-            try (Dispatcher dispatcher = dispatcher(clip, corpus, cores, clock)) {
+            try (Dispatcher dispatcher = dispatcher(clip, corpus, cores, clock);
+                    ScanMetricsEndpoint metrics = ScanMetricsEndpoint.open(metricsOption, monitor::note)) {
                 transport = dispatcher.description();
                 ScanSetup.Opened opened = ScanSetup.openOrResume(store, corpus, scoring,
                         PromptSetJson.write(promptSet));
@@ -118,9 +138,10 @@ public final class ScanCommand implements Callable<Integer> {
                 try (Staging staging = new Staging(walk, opened.known(), settings.hashThreads(),
                         settings.hashLookahead())) {
                     ScanRun run = new ScanRun(store, dispatcher, new ResultRecorder(store, scoring), settings, clock,
-                            monitor);
+                            metrics.attach(store, opened.scan(), clock, monitor));
                     outcome = run.run(opened.scan(), staging, opened.resumed());
                     workers = dispatcher.workers();
+                    metrics.finish();
                 } catch (DispatchException e) {
                     monitor.finish();
                     err.println(spec.qualifiedName() + ": " + e.getMessage());
@@ -170,7 +191,8 @@ public final class ScanCommand implements Callable<Integer> {
     private Dispatcher dispatcher(ClipModel clip, Path corpus, int cores, Clock clock) {
         if (broker != null) {
             BrokerSettings settings = BrokerSettings.defaults(broker).withCredentials(
-                    Environment.get(Environment.BROKER_USER), Environment.get(Environment.BROKER_PASSWORD));
+                    Environment.get(Environment.BROKER_USER), Environment.get(Environment.BROKER_PASSWORD))
+                    .withNames(QueueNames.withPrefix(queuePrefix.strip()));
             try {
                 return RabbitDispatcher.connect(settings, clock);
             } catch (DispatchException e) {

@@ -241,6 +241,7 @@ public final class ScanRun {
             outstanding.published(batch.batchId(), batch.images().size(), now);
         }
         published += batches.size();
+        monitor.batchesPublished(batches.size());
     }
 
     private BatchMessage message(ClaimedBatch batch) {
@@ -289,6 +290,7 @@ public final class ScanRun {
             store.markPublished(batch.batchId());
             outstanding.republished(batch.batchId(), clock.instant());
             redispatched++;
+            monitor.batchRedispatched();
             monitor.note("batch " + batch.batchId() + " outstanding for " + seconds(batch.age(now))
                     + " (threshold " + seconds(policy.threshold()) + "): published again for an idle worker");
         }
@@ -326,7 +328,10 @@ public final class ScanRun {
             if (summary.status() == RecordSummary.Status.UNKNOWN_BATCH
                     || summary.status() == RecordSummary.Status.MISMATCH) {
                 rejected++;
+                monitor.resultRejected();
                 monitor.note(summary.detail());
+            } else {
+                monitor.resultRecorded(summary);
             }
         } else if (event instanceof Parked parked) {
             outstanding.remove(parked.batchId());
@@ -334,6 +339,7 @@ public final class ScanRun {
                     + " image(s) failed)");
         } else if (event instanceof Rejected r) {
             rejected++;
+            monitor.resultRejected();
             monitor.note(r.reason());
         }
     }

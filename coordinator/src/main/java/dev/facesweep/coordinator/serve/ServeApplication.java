@@ -1,9 +1,18 @@
 package dev.facesweep.coordinator.serve;
 
+import dev.facesweep.coordinator.apply.OpType;
+import dev.facesweep.coordinator.metrics.ApplyMetrics;
+import dev.facesweep.coordinator.metrics.HelpTexts;
+import dev.facesweep.coordinator.metrics.MicrometerApplyMetrics;
 import dev.facesweep.coordinator.review.ReviewWorkspace;
 import dev.facesweep.coordinator.review.Thumbnails;
+import dev.facesweep.coordinator.scan.ScanGauges;
 import dev.facesweep.coordinator.store.ScanStore;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.config.MeterFilter;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.Arrays;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -19,6 +28,9 @@ import org.springframework.context.annotation.Import;
 @Import({ReviewApi.class, ApiErrors.class})
 @EnableConfigurationProperties(ServeProperties.class)
 class ServeApplication {
+
+    /** How often at most the flagged count of a running scan is recomputed (it reads every image's scores). */
+    static final Duration FLAGGED_EVERY = Duration.ofSeconds(30);
 
     @Bean
     Clock clock() {
@@ -42,5 +54,24 @@ class ServeApplication {
     @Bean
     PlanApplier planApplier(ServeProperties properties, Clock clock) {
         return new JournaledApplier(properties.state(), clock);
+    }
+
+    /** The per-scan gauges of every unfinished and recently finished scan of the store (docs/operations.md). */
+    @Bean(destroyMethod = "close")
+    ScanGauges scanGauges(MeterRegistry registry, ScanStore store, ServeProperties properties, Clock clock) {
+        ServeProperties.Metrics metrics = properties.metrics();
+        return new ScanGauges(registry, store, clock, ScanGauges.recent(metrics.finishedScans()),
+                FLAGGED_EVERY).start(metrics.refresh());
+    }
+
+    /** Apply operations by type and result; apply reports through this port. */
+    @Bean
+    ApplyMetrics applyMetrics(MeterRegistry registry) {
+        return new MicrometerApplyMetrics(registry, Arrays.stream(OpType.values()).map(OpType::json).toList());
+    }
+
+    @Bean
+    MeterFilter httpHelpTexts() {
+        return HelpTexts.httpServerRequests();
     }
 }

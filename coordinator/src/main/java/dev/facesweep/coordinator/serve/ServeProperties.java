@@ -1,6 +1,7 @@
 package dev.facesweep.coordinator.serve;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
@@ -11,9 +12,11 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param state the state folder with the scans, plans, overrides and cached thumbnails
  * @param store where the scans are stored
  * @param thumbnails preview images
+ * @param metrics the per-scan gauges at {@code /actuator/prometheus}
  */
 @ConfigurationProperties("facesweep.serve")
-public record ServeProperties(Path state, @DefaultValue Store store, @DefaultValue Thumbnails thumbnails) {
+public record ServeProperties(Path state, @DefaultValue Store store, @DefaultValue Thumbnails thumbnails,
+        @DefaultValue Metrics metrics) {
 
     public ServeProperties {
         if (state == null) {
@@ -43,6 +46,24 @@ public record ServeProperties(Path state, @DefaultValue Store store, @DefaultVal
         @Override
         public String toString() {
             return "Store[url=" + url + ", user=" + user + ", password=" + (password == null ? "none" : "***") + "]";
+        }
+    }
+
+    /**
+     * @param refresh how often the per-scan gauges are read from the store
+     * @param finishedScans how long a finished scan keeps its gauges (unfinished scans always have them)
+     */
+    public record Metrics(@DefaultValue("5s") Duration refresh, @DefaultValue("1h") Duration finishedScans) {
+
+        public Metrics {
+            if (refresh.isNegative() || refresh.isZero()) {
+                throw new IllegalArgumentException("facesweep.serve.metrics.refresh must be positive, e.g. 5s, got "
+                        + refresh);
+            }
+            if (finishedScans.isNegative()) {
+                throw new IllegalArgumentException("facesweep.serve.metrics.finished-scans must not be negative, got "
+                        + finishedScans);
+            }
         }
     }
 

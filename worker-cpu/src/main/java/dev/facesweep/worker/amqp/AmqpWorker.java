@@ -26,7 +26,9 @@ import java.util.Date;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -76,9 +78,13 @@ public final class AmqpWorker implements AutoCloseable {
     /** Header on result messages naming the worker that answered. */
     public static final String HEADER_WORKER = "x-facesweep-worker";
 
-    /** What health checks and metrics show. */
+    /**
+     * What health checks and metrics show.
+     *
+     * @param oldestInFlightEpochMillis when the oldest batch still unanswered arrived (epoch millis), 0 when none
+     */
     public record Status(boolean connected, String lastError, int inFlight, double imagesPerSecond,
-            long batchesDone, long lastBatchEpochMillis) {
+            long batchesDone, long lastBatchEpochMillis, long oldestInFlightEpochMillis) {
     }
 
     /** One message as received; settled (acked or nacked) at most once. */
@@ -88,21 +94,24 @@ public final class AmqpWorker implements AutoCloseable {
         final boolean redelivered;
         final AMQP.BasicProperties props;
         final byte[] body;
+        final long receivedMillis;
         final AtomicBoolean settled = new AtomicBoolean();
 
-        Delivery(long generation, long tag, boolean redelivered, AMQP.BasicProperties props, byte[] body) {
+        Delivery(long generation, long tag, boolean redelivered, AMQP.BasicProperties props, byte[] body,
+                long receivedMillis) {
             this.generation = generation;
             this.tag = tag;
             this.redelivered = redelivered;
             this.props = props;
             this.body = body;
+            this.receivedMillis = receivedMillis;
         }
     }
 
     private record Prepared(Delivery delivery, BatchMessage batch, Object value, RuntimeException failure) {
     }
 
-    private static final Delivery STOP_DELIVERY = new Delivery(-1, -1, false, null, null);
+    private static final Delivery STOP_DELIVERY = new Delivery(-1, -1, false, null, null, 0);
     private static final Prepared STOP_PREPARED = new Prepared(null, null, null, null);
 
     private interface ChannelOp {
@@ -122,6 +131,8 @@ public final class AmqpWorker implements AutoCloseable {
     private final BlockingQueue<Delivery> inbox = new LinkedBlockingQueue<>();
     private final BlockingQueue<Prepared> ready = new LinkedBlockingQueue<>(1);
     private final AtomicInteger inFlight = new AtomicInteger();
+    /** The deliveries counted in {@link #inFlight}, for the age of the oldest one. */
+    private final Set<Delivery> held = ConcurrentHashMap.newKeySet();
     private final AtomicLong generation = new AtomicLong();
     private final AtomicLong batchesDone = new AtomicLong();
     private final AtomicLong lastBatchMillis = new AtomicLong();
@@ -179,8 +190,9 @@ public final class AmqpWorker implements AutoCloseable {
         Connection c = connection;
         Channel consume = consumeChannel;
         boolean connected = c != null && c.isOpen() && consume != null && consume.isOpen();
+        long oldest = held.stream().mapToLong(d -> d.receivedMillis).min().orElse(0);
         return new Status(connected, connected ? null : lastError, inFlight.get(), throughput.imagesPerSecond(),
-                batchesDone.get(), lastBatchMillis.get());
+                batchesDone.get(), lastBatchMillis.get(), oldest);
     }
 
     public WorkerIdentity identity() {
@@ -272,9 +284,11 @@ public final class AmqpWorker implements AutoCloseable {
                 @Override
                 public void handleDelivery(String tag, Envelope envelope, AMQP.BasicProperties properties,
                         byte[] body) {
+                    Delivery d = new Delivery(generation.get(), envelope.getDeliveryTag(), envelope.isRedeliver(),
+                            properties, body, clock.millis());
                     inFlight.incrementAndGet();
-                    inbox.add(new Delivery(generation.get(), envelope.getDeliveryTag(), envelope.isRedeliver(),
-                            properties, body));
+                    held.add(d);
+                    inbox.add(d);
                 }
 
                 @Override
@@ -554,6 +568,7 @@ public final class AmqpWorker implements AutoCloseable {
         } catch (IOException | AlreadyClosedException e) {
             log.warn("cannot acknowledge a batch ({}); the broker will deliver it again", describe(e));
         } finally {
+            held.remove(d);
             inFlight.decrementAndGet();
         }
     }
@@ -564,6 +579,7 @@ public final class AmqpWorker implements AutoCloseable {
 
     private void dropStale(Delivery d) {
         if (d.settled.compareAndSet(false, true)) {
+            held.remove(d);
             inFlight.decrementAndGet();
         }
         log.info("dropping a batch received before the connection was lost; the broker delivers it again");

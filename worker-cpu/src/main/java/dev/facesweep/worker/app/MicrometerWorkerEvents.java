@@ -11,7 +11,10 @@ import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
-/** The transport's events as Micrometer meters, all registered up front (so they show as 0 before work). */
+/**
+ * The transport's events as Micrometer meters, all registered up front (so they show as 0 before work). Batch stage
+ * timers publish the fixed {@link WorkerMetric#BATCH_BUCKETS} as a Prometheus histogram.
+ */
 final class MicrometerWorkerEvents implements WorkerEvents {
 
     private final Counter scored;
@@ -32,13 +35,12 @@ final class MicrometerWorkerEvents implements WorkerEvents {
             stages.put(stage, Timer.builder(WorkerMetric.BATCH_DURATION.metricName())
                     .description(WorkerMetric.BATCH_DURATION.description())
                     .tag(WorkerMetric.Tag.STAGE.key(), stage.tag())
-                    .publishPercentileHistogram()
-                    .minimumExpectedValue(Duration.ofMillis(1))
-                    .maximumExpectedValue(Duration.ofMinutes(5))
+                    .serviceLevelObjectives(WorkerMetric.BATCH_BUCKETS)
                     .register(registry));
         }
         Gauge.builder(WorkerMetric.LAST_BATCH.metricName(), lastBatchMillis, v -> v.get() / 1000.0)
-                .description(WorkerMetric.LAST_BATCH.description()).register(registry);
+                .description(WorkerMetric.LAST_BATCH.description()).baseUnit(WorkerMetric.LAST_BATCH.baseUnit())
+                .register(registry);
     }
 
     private static Counter images(MeterRegistry registry, String outcome) {

@@ -14,6 +14,8 @@ import dev.facesweep.worker.provider.ProviderSetup;
 import dev.facesweep.worker.provider.ProviderUnavailableException;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.config.MeterFilter;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Clock;
@@ -101,12 +103,18 @@ class WorkerConfiguration {
         return amqp.settings("facesweep-worker " + identity.workerId(), worker.grace());
     }
 
+    /** Every meter of this worker, the JVM's included, carries the worker id (see {@link WorkerMetric}). */
+    @Bean
+    MeterFilter workerTag(WorkerIdentity identity) {
+        return MeterFilter.commonTags(Tags.of(WorkerMetric.Tag.WORKER.key(), identity.workerId()));
+    }
+
     @Bean
     WorkerEvents workerEvents(MeterRegistry registry, WorkerIdentity identity, LoadedModel loaded) {
         Gauge.builder(WorkerMetric.PROVIDER_INFO.metricName(), () -> 1)
                 .description(WorkerMetric.PROVIDER_INFO.description())
                 .tag(WorkerMetric.Tag.PROVIDER.key(), identity.provider())
-                .tag(WorkerMetric.Tag.CONFIGURED.key(), identity.configuredProvider())
+                .tag(WorkerMetric.Tag.CONFIGURED_PROVIDER.key(), identity.configuredProvider())
                 .tag(WorkerMetric.Tag.DEVICE.key(), identity.device())
                 .tag(WorkerMetric.Tag.MODEL.key(), identity.modelId())
                 .register(registry);
@@ -122,6 +130,12 @@ class WorkerConfiguration {
         AmqpWorker worker = new AmqpWorker(settings, handler, identity, events, Clock.systemUTC());
         Gauge.builder(WorkerMetric.IN_FLIGHT.metricName(), worker, w -> w.status().inFlight())
                 .description(WorkerMetric.IN_FLIGHT.description()).register(registry);
+        Clock clock = Clock.systemUTC();
+        Gauge.builder(WorkerMetric.OLDEST_BATCH_AGE.metricName(), worker, w -> {
+            long since = w.status().oldestInFlightEpochMillis();
+            return since == 0 ? 0 : Math.max(0, clock.millis() - since) / 1000.0;
+        }).description(WorkerMetric.OLDEST_BATCH_AGE.description())
+                .baseUnit(WorkerMetric.OLDEST_BATCH_AGE.baseUnit()).register(registry);
         return worker;
     }
 
@@ -139,9 +153,10 @@ class WorkerConfiguration {
     ApplicationListener<WebServerInitializedEvent> announcePort(WorkerIdentity identity) {
         return event -> {
             int port = event.getWebServer().getPort();
-            log.info("worker {} ({} for {}, configured {}): health on http://localhost:{}/actuator/health, metrics "
-                    + "on http://localhost:{}/actuator/prometheus", identity.workerId(), identity.provider(),
-                    identity.modelId(), identity.configuredProvider(), port, port);
+            log.info("worker {} ({} for {}, configured {}): health on http://{}:{}/actuator/health, metrics "
+                    + "on http://{}:{}/actuator/prometheus (add this host:port to Prometheus, docs/operations.md)",
+                    identity.workerId(), identity.provider(), identity.modelId(), identity.configuredProvider(),
+                    identity.host(), port, identity.host(), port);
         };
     }
 

@@ -32,7 +32,7 @@ public final class WorkerMain {
 
     static final String USAGE_TEXT = String.join(System.lineSeparator(),
             "Usage: facesweep worker --broker AMQP_URL [--model DIR] [--provider cpu|dml|cuda]",
-            "                        [--path-map FROM=TO]... [--allow-root DIR]...",
+            "                        [--path-map FROM=TO]... [--allow-root DIR]... [--port PORT]",
             "",
             "Runs a scoring worker until stopped; Ctrl-C or SIGTERM lets the batch in progress finish.",
             "",
@@ -45,6 +45,8 @@ public final class WorkerMain {
             "                      e.g. /mnt/e/=E:\\ (repeatable; longest prefix wins).",
             "  --allow-root DIR    read images only under DIR (repeatable). Default: the --path-map targets;",
             "                      with neither, the worker scores only images sent inline.",
+            "  --port PORT         HTTP port of /actuator/health and /actuator/prometheus (default 8081, or",
+            "                      SERVER_PORT; 0 picks a free one). The port is logged at start-up.",
             "  --help              print this help.",
             "",
             "Everything else is a property (environment variable in brackets); see docs/worker.md:",
@@ -116,7 +118,7 @@ public final class WorkerMain {
                 case "--help", "-h" -> {
                     return null;
                 }
-                case "--broker", "--model", "--provider", "--path-map", "--allow-root" -> {
+                case "--broker", "--model", "--provider", "--path-map", "--allow-root", "--port" -> {
                     if (value == null) {
                         if (i + 1 >= args.length || args[i + 1].startsWith("--")) {
                             throw new UsageException("option " + name + " needs a value; see --help");
@@ -138,6 +140,7 @@ public final class WorkerMain {
                             }
                             props.put("facesweep.worker.provider", once(props, "facesweep.worker.provider", name, p));
                         }
+                        case "--port" -> props.put("server.port", once(props, "server.port", name, port(value)));
                         case "--path-map" -> {
                             if (value.indexOf('=') <= 0 || value.endsWith("=")) {
                                 throw new UsageException("--path-map '" + value + "' must be FROM=TO, e.g. "
@@ -159,6 +162,19 @@ public final class WorkerMain {
             props.put("facesweep.worker.allowed-roots[" + i + "]", roots.get(i));
         }
         return props;
+    }
+
+    private static String port(String value) throws UsageException {
+        try {
+            int port = Integer.parseInt(value.strip());
+            if (port >= 0 && port <= 65535) {
+                return Integer.toString(port);
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new UsageException("--port must be a port number from 0 to 65535 (0 picks a free one), not '" + value
+                + "'");
     }
 
     private static String once(Map<String, Object> props, String key, String option, String value)

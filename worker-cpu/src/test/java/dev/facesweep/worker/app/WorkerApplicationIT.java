@@ -89,14 +89,22 @@ class WorkerApplicationIT {
         assertThat(health).startsWith("200 ").contains("\"status\":\"UP\"").contains("\"workerId\":\"app-it\"")
                 .contains("\"provider\":\"CPU\"").contains("\"configuredProvider\":\"CPU\"")
                 .contains("\"providerFallback\":false");
-        await().atMost(Duration.ofSeconds(10)).until(() ->
-                get(port, "/actuator/prometheus").contains("facesweep_worker_images_total{outcome=\"scored\"} 1.0"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> get(port, "/actuator/prometheus")
+                .contains("facesweep_worker_images_total{outcome=\"scored\",worker=\"app-it\"} 1.0"));
         String metrics = get(port, "/actuator/prometheus");
-        assertThat(metrics).contains("facesweep_worker_images_total{outcome=\"failed\"} 1.0")
-                .contains("facesweep_worker_batch_duration_seconds_bucket{stage=\"infer\"")
-                .contains("facesweep_worker_batch_duration_seconds_count{stage=\"publish\"} 1")
-                .contains("facesweep_worker_provider_info{configured=\"CPU\",device=\"cpu\",model=\"")
-                .contains("facesweep_worker_batches_in_flight 0.0");
+        assertThat(metrics).contains("facesweep_worker_images_total{outcome=\"failed\",worker=\"app-it\"} 1.0")
+                .contains("facesweep_worker_batch_duration_seconds_bucket{stage=\"infer\",worker=\"app-it\",le=\"0.01\"}")
+                .contains("facesweep_worker_batch_duration_seconds_bucket{stage=\"infer\",worker=\"app-it\",le=\"60.0\"}")
+                .contains("facesweep_worker_batch_duration_seconds_count{stage=\"publish\",worker=\"app-it\"} 1")
+                .contains("facesweep_worker_provider_info{configured_provider=\"CPU\",device=\"cpu\",model=\"")
+                .contains("facesweep_worker_batches_in_flight{worker=\"app-it\"} 0.0")
+                .contains("facesweep_worker_oldest_batch_age_seconds{worker=\"app-it\"} 0.0")
+                .containsPattern("facesweep_worker_last_batch_timestamp_seconds\\{worker=\"app-it\"} 1\\.[0-9]+E9");
+        // buckets from 10 ms to 60 s, nothing finer or coarser (brief: batch times of a tiny model to ViT-L on a CPU)
+        assertThat(metrics.lines().filter(l -> l.startsWith("facesweep_worker_batch_duration_seconds_bucket{stage=\"infer\""))
+                .map(l -> l.replaceAll(".*le=\"([^\"]+)\".*", "$1")).toList())
+                .containsExactly("0.01", "0.025", "0.05", "0.1", "0.25", "0.5", "1.0", "2.5", "5.0", "10.0", "20.0",
+                        "30.0", "60.0", "+Inf");
 
         context.close();
         context = null;

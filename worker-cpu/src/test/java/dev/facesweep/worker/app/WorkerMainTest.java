@@ -58,6 +58,8 @@ class WorkerMainTest {
                 Map.entry("facesweep.worker.path-maps[1]", "/mnt/f/=F:\\"),
                 Map.entry("facesweep.worker.allowed-roots[0]", "E:\\"),
                 Map.entry("facesweep.worker.allowed-roots[1]", "F:\\faces"));
+        assertThat(WorkerMain.parse(new String[] {"--port", "9101"})).containsExactly(Map.entry("server.port", "9101"));
+        assertThat(WorkerMain.parse(new String[] {"--port=0"})).containsExactly(Map.entry("server.port", "0"));
     }
 
     @Test
@@ -79,6 +81,13 @@ class WorkerMainTest {
         err.reset();
         assertThat(launch("--model", "/a", "--model", "/b")).isEqualTo(2);
         assertThat(errLine()).isEqualTo("facesweep worker: option --model given twice");
+        err.reset();
+        assertThat(launch("--port", "http")).isEqualTo(2);
+        assertThat(errLine()).isEqualTo("facesweep worker: --port must be a port number from 0 to 65535 (0 picks a"
+                + " free one), not 'http'");
+        err.reset();
+        assertThat(launch("--port", "65536")).isEqualTo(2);
+        assertThat(errLine()).endsWith("not '65536'");
         assertThatThrownBy(() -> WorkerMain.parse(new String[] {"--broker="}))
                 .hasMessage("option --broker needs a non-empty value; see --help");
     }
@@ -87,7 +96,7 @@ class WorkerMainTest {
     void helpPrintsTheUsage() {
         assertThat(launch("--help")).isZero();
         assertThat(out.toString(StandardCharsets.UTF_8)).startsWith("Usage: facesweep worker --broker AMQP_URL")
-                .contains("--path-map FROM=TO").contains("--allow-root DIR");
+                .contains("--path-map FROM=TO").contains("--allow-root DIR").contains("--port PORT");
         assertThat(err.toString(StandardCharsets.UTF_8)).isEmpty();
     }
 

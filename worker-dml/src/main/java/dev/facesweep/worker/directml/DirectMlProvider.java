@@ -182,7 +182,7 @@ public final class DirectMlProvider implements ProviderOption {
     private static void warnFallback(String reason) {
         log.warn("!!! {}", reason);
         log.warn("!!! facesweep.worker.dml.fallback=cpu: RUNNING ON THE CPU INSTEAD OF DIRECTML; heartbeats, "
-                + "/actuator/health and facesweep_worker_provider_info show provider=CPU, configured=DirectML");
+                + "/actuator/health and facesweep_worker_provider_info show provider=CPU, configured_provider=DirectML");
     }
 
     private static boolean windows() {

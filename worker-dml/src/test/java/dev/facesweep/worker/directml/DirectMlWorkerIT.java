@@ -110,8 +110,8 @@ class DirectMlWorkerIT {
         assertThat(health).contains("\"provider\":\"CPU\"").contains("\"configuredProvider\":\"DirectML\"")
                 .contains("\"providerFallback\":true");
         assertThat(get(port, "/actuator/prometheus"))
-                .contains("facesweep_worker_provider_info{configured=\"DirectML\",device=\"cpu\",model=\"" + modelId
-                        + "\",provider=\"CPU\"} 1");
+                .contains("facesweep_worker_provider_info{configured_provider=\"DirectML\",device=\"cpu\",model=\""
+                        + modelId + "\",provider=\"CPU\",worker=\"");
         List<Heartbeat> beats = new ArrayList<>();
         await().atMost(Duration.ofSeconds(10)).until(() -> {
             GetResponse r = queues.take(heartbeats);
