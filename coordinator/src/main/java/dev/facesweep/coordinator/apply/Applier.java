@@ -1,5 +1,6 @@
 package dev.facesweep.coordinator.apply;
 
+import dev.facesweep.coordinator.metrics.ApplyMetrics;
 import dev.facesweep.coordinator.plan.InputFile;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
@@ -35,6 +36,7 @@ import tools.jackson.databind.node.ObjectNode;
  */
 final class Applier {
 
+    private final ApplyMetrics metrics;
     private final ApplyDir dir;
     private final Path root;
     private final Checkpoints checkpoints;
@@ -43,7 +45,8 @@ final class Applier {
     private final FileOps files = new FileOps();
     private final IntConsumer progress;
 
-    Applier(ApplyDir dir, Checkpoints checkpoints, Clock clock, IntConsumer progress) {
+    Applier(ApplyDir dir, Checkpoints checkpoints, Clock clock, IntConsumer progress, ApplyMetrics metrics) {
+        this.metrics = metrics;
         this.dir = dir;
         this.root = dir.root();
         this.checkpoints = checkpoints;
@@ -75,6 +78,7 @@ final class Applier {
                     skipped.put("reason", "an earlier operation of face set " + op.faceset() + " failed");
                     journal.event("skipped", skipped);
                     failures.add(op.describe() + ": skipped, an earlier operation of its face set failed");
+                    metrics.operation(op.type().json(), ApplyMetrics.Result.FAILED);
                     continue;
                 }
                 try {
@@ -91,6 +95,7 @@ final class Applier {
                         perform(op, journal);
                     }
                     done.merge(op.type(), 1, Integer::sum);
+                    metrics.operation(op.type().json(), ApplyMetrics.Result.DONE);
                 } catch (OpFailure | IOException | Producer.ProduceException e) {
                     String message = e instanceof OpFailure ? e.getMessage()
                             : e.getClass().getSimpleName() + ": " + e.getMessage();
@@ -98,6 +103,7 @@ final class Applier {
                     failed.put("error", message);
                     journal.event("failed", failed);
                     failures.add(op.describe() + ": " + message);
+                    metrics.operation(op.type().json(), ApplyMetrics.Result.FAILED);
                     if (op.faceset() != null) {
                         failedFacesets.add(op.faceset());
                     }

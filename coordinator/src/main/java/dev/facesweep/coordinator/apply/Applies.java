@@ -1,5 +1,6 @@
 package dev.facesweep.coordinator.apply;
 
+import dev.facesweep.coordinator.metrics.ApplyMetrics;
 import dev.facesweep.coordinator.plan.Plan;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -58,12 +59,19 @@ public final class Applies {
     private final Clock clock;
     private final Checkpoints checkpoints;
     private final Listener listener;
+    private final ApplyMetrics metrics;
 
     public Applies(Path state, Clock clock, Checkpoints checkpoints, Listener listener) {
+        this(state, clock, checkpoints, listener, ApplyMetrics.NONE);
+    }
+
+    /** With {@code metrics} told the outcome of every operation (apply, resume and revert). */
+    public Applies(Path state, Clock clock, Checkpoints checkpoints, Listener listener, ApplyMetrics metrics) {
         this.state = state;
         this.clock = clock;
         this.checkpoints = checkpoints;
         this.listener = listener;
+        this.metrics = metrics;
     }
 
     public DryRun dryRun(Plan plan) {
@@ -110,7 +118,7 @@ public final class Applies {
                 }
             }
             listener.phase("applying", program.ops().size());
-            return new Applier(dir, checkpoints, clock, listener::progress).run(program.problems(),
+            return new Applier(dir, checkpoints, clock, listener::progress, metrics).run(program.problems(),
                     program.notes());
         } catch (IOException e) {
             throw new ApplyException("apply failed: " + e.getMessage(), e);
@@ -139,7 +147,7 @@ public final class Applies {
                         + " 'facesweep revert " + applyId + "'", changed);
             }
             listener.phase("applying", dir.ops().size());
-            return new Applier(dir, checkpoints, clock, listener::progress).run(journal.problems, journal.notes);
+            return new Applier(dir, checkpoints, clock, listener::progress, metrics).run(journal.problems, journal.notes);
         } catch (IOException e) {
             throw new ApplyException("resume of " + applyId + " failed: " + e.getMessage(), e);
         }
@@ -162,7 +170,7 @@ public final class Applies {
                 return new ApplyOutcome(id, Map.of(), List.of(), List.of(), List.of("apply " + id
                         + " was already reverted"));
             }
-            Reverter reverter = new Reverter(dir, checkpoints, clock);
+            Reverter reverter = new Reverter(dir, checkpoints, clock, metrics);
             listener.phase("checking", dir.ops().size());
             List<Reverter.Step> steps = reverter.check(listener::progress);
             listener.phase("reverting", steps.size());

@@ -1,5 +1,6 @@
 package dev.facesweep.coordinator.apply;
 
+import dev.facesweep.coordinator.metrics.ApplyMetrics;
 import dev.facesweep.coordinator.plan.InputFile;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -35,6 +36,7 @@ final class Reverter {
     record Step(Op op, Undo undo) {
     }
 
+    private final ApplyMetrics metrics;
     private final ApplyDir dir;
     private final Path root;
     private final Checkpoints checkpoints;
@@ -42,7 +44,8 @@ final class Reverter {
     private final FileOps files = new FileOps();
     private final Producer producer;
 
-    Reverter(ApplyDir dir, Checkpoints checkpoints, Clock clock) {
+    Reverter(ApplyDir dir, Checkpoints checkpoints, Clock clock, ApplyMetrics metrics) {
+        this.metrics = metrics;
         this.dir = dir;
         this.root = dir.root();
         this.checkpoints = checkpoints;
@@ -192,6 +195,7 @@ final class Reverter {
                 journal.done(doneLine);
                 if (changed) {
                     undone.merge(op.type(), 1, Integer::sum);
+                    metrics.operation(op.type().json(), ApplyMetrics.Result.REVERTED);
                 }
                 progress.accept(++count);
             }

@@ -4,6 +4,7 @@ import dev.facesweep.coordinator.apply.Applies;
 import dev.facesweep.coordinator.apply.ApplyException;
 import dev.facesweep.coordinator.apply.ApplyOutcome;
 import dev.facesweep.coordinator.apply.Checkpoints;
+import dev.facesweep.coordinator.metrics.ApplyMetrics;
 import dev.facesweep.coordinator.plan.Plan;
 import dev.facesweep.coordinator.plan.PlanFormatException;
 import dev.facesweep.coordinator.plan.PlanJson;
@@ -19,8 +20,8 @@ final class JournaledApplier implements PlanApplier {
 
     private final Applies applies;
 
-    JournaledApplier(Path state, Clock clock) {
-        this.applies = new Applies(state, clock, Checkpoints.NONE, Applies.Listener.NONE);
+    JournaledApplier(Path state, Clock clock, ApplyMetrics metrics) {
+        this.applies = new Applies(state, clock, Checkpoints.NONE, Applies.Listener.NONE, metrics);
     }
 
     @Override

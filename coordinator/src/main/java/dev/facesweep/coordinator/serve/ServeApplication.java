@@ -52,8 +52,8 @@ class ServeApplication {
     }
 
     @Bean
-    PlanApplier planApplier(ServeProperties properties, Clock clock) {
-        return new JournaledApplier(properties.state(), clock);
+    PlanApplier planApplier(ServeProperties properties, Clock clock, ApplyMetrics applyMetrics) {
+        return new JournaledApplier(properties.state(), clock, applyMetrics);
     }
 
     /** The per-scan gauges of every unfinished and recently finished scan of the store (docs/operations.md). */
