@@ -1,5 +1,7 @@
 package dev.facesweep.coordinator.metrics;
 
+import dev.facesweep.coordinator.testing.TestCorpus;
+import dev.facesweep.coordinator.testing.WorkerProcess;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 import static org.awaitility.Awaitility.await;
@@ -355,31 +357,6 @@ class ObservabilityIT {
      * decoders skip), so every image is scored once.
      */
     static Path corpus(Path root, int count) throws IOException {
-        List<Path> faces;
-        try (var files = Files.list(Fixtures.clipTinyImages())) {
-            faces = files.filter(p -> p.getFileName().toString().matches("face_.*\\.png")).sorted().toList();
-        }
-        for (int i = 0; i < count; i++) {
-            byte[] png = Files.readAllBytes(faces.get(i % faces.size()));
-            Path file = root.resolve(String.format("faceset_%03d/faces/img_%04d.png", i % 12, i));
-            Files.createDirectories(file.getParent());
-            Files.write(file, withTextChunk(png, "facesweep-test copy " + i));
-        }
-        return root;
-    }
-
-    /** The PNG with a tEXt chunk right after its IHDR chunk (8-byte signature + 25-byte IHDR). */
-    private static byte[] withTextChunk(byte[] png, String text) {
-        byte[] data = ("Comment\0" + text).getBytes(StandardCharsets.ISO_8859_1);
-        ByteBuffer chunk = ByteBuffer.allocate(12 + data.length);
-        chunk.putInt(data.length).put("tEXt".getBytes(StandardCharsets.US_ASCII)).put(data);
-        CRC32 crc = new CRC32();
-        crc.update(chunk.array(), 4, 4 + data.length);
-        chunk.putInt((int) crc.getValue());
-        ByteArrayOutputStream out = new ByteArrayOutputStream(png.length + chunk.capacity());
-        out.write(png, 0, 33);
-        out.writeBytes(chunk.array());
-        out.write(png, 33, png.length - 33);
-        return out.toByteArray();
+        return TestCorpus.facesets(root, count, 12);
     }
 }

@@ -1,4 +1,4 @@
-package dev.facesweep.coordinator.metrics;
+package dev.facesweep.coordinator.testing;
 
 import static org.awaitility.Awaitility.await;
 
@@ -14,13 +14,13 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /** A real worker process, started from worker-cpu's packaged jar, as {@code facesweep worker} runs it. */
-final class WorkerProcess implements AutoCloseable {
+public final class WorkerProcess implements AutoCloseable {
 
     /** Set by the coordinator's pom (failsafe) to worker-cpu's {@code -exec.jar}. */
-    static final String JAR_PROPERTY = "facesweep.worker.jar";
+    public static final String JAR_PROPERTY = "facesweep.worker.jar";
 
-    final String id;
-    final int port;
+    public final String id;
+    public final int port;
     private final Process process;
     private final Path log;
     private final HttpClient http = HttpClient.newHttpClient();
@@ -32,7 +32,7 @@ final class WorkerProcess implements AutoCloseable {
         this.log = log;
     }
 
-    static Path jar() {
+    public static Path jar() {
         String configured = System.getProperty(JAR_PROPERTY);
         if (configured == null || !Files.isRegularFile(Path.of(configured))) {
             throw new AssertionError("the worker jar (" + configured + ") is missing: build it with ./mvnw -B -pl"
@@ -41,7 +41,7 @@ final class WorkerProcess implements AutoCloseable {
         return Path.of(configured);
     }
 
-    static WorkerProcess start(String id, int port, String amqpUrl, String queuePrefix, Path model, Path allowedRoot,
+    public static WorkerProcess start(String id, int port, String amqpUrl, String queuePrefix, Path model, Path allowedRoot,
             Path logDir) throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         Path log = logDir.resolve(id + ".log");
@@ -54,7 +54,7 @@ final class WorkerProcess implements AutoCloseable {
     }
 
     /** Waits until {@code /actuator/health} says UP (connected to the broker). */
-    void awaitUp() {
+    public void awaitUp() {
         await("worker " + id + " up").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(300)).until(() -> {
             if (!process.isAlive()) {
                 throw new AssertionError("worker " + id + " exited: " + Files.readString(log));
@@ -67,18 +67,18 @@ final class WorkerProcess implements AutoCloseable {
         });
     }
 
-    String get(String path) throws IOException, InterruptedException {
+    public String get(String path) throws IOException, InterruptedException {
         return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
                 .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString()).body();
     }
 
     /** Kills the process at once (SIGKILL), as a crash or a pulled plug would. */
-    void kill() throws InterruptedException {
+    public void kill() throws InterruptedException {
         process.destroyForcibly();
         process.waitFor(30, TimeUnit.SECONDS);
     }
 
-    String log() throws IOException {
+    public String log() throws IOException {
         return Files.readString(log);
     }
 
