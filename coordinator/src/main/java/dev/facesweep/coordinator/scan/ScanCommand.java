@@ -7,6 +7,7 @@ import dev.facesweep.coordinator.dispatch.Dispatcher;
 import dev.facesweep.coordinator.dispatch.WorkerStatus;
 import dev.facesweep.coordinator.dispatch.EmbeddedDispatcher;
 import dev.facesweep.coordinator.rabbit.BrokerSettings;
+import dev.facesweep.coordinator.rabbit.QueueNames;
 import dev.facesweep.coordinator.rabbit.RabbitDispatcher;
 import dev.facesweep.coordinator.results.PromptScoring;
 import dev.facesweep.coordinator.results.ResultRecorder;
@@ -171,6 +172,10 @@ public final class ScanCommand implements Callable<Integer> {
         if (broker != null) {
             BrokerSettings settings = BrokerSettings.defaults(broker).withCredentials(
                     Environment.get(Environment.BROKER_USER), Environment.get(Environment.BROKER_PASSWORD));
+            String prefix = Environment.get(Environment.AMQP_PREFIX);
+            if (prefix != null) {
+                settings = settings.withNames(QueueNames.withPrefix(prefix.strip()));
+            }
             try {
                 return RabbitDispatcher.connect(settings, clock);
             } catch (DispatchException e) {
