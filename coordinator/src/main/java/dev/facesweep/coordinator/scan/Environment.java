@@ -12,6 +12,8 @@ final class Environment {
     static final String STORE_PASSWORD = "FACESWEEP_STORE_PASSWORD";
     static final String BROKER_USER = "FACESWEEP_BROKER_USER";
     static final String BROKER_PASSWORD = "FACESWEEP_BROKER_PASSWORD";
+    /** Prefix of every queue and exchange name; the workers read the same variable (facesweep.amqp.prefix). */
+    static final String AMQP_PREFIX = "FACESWEEP_AMQP_PREFIX";
 
     private static volatile UnaryOperator<String> lookup = System::getenv;
 

@@ -191,8 +191,11 @@ public final class ScanCommand implements Callable<Integer> {
     private Dispatcher dispatcher(ClipModel clip, Path corpus, int cores, Clock clock) {
         if (broker != null) {
             BrokerSettings settings = BrokerSettings.defaults(broker).withCredentials(
-                    Environment.get(Environment.BROKER_USER), Environment.get(Environment.BROKER_PASSWORD))
-                    .withNames(QueueNames.withPrefix(queuePrefix.strip()));
+                    Environment.get(Environment.BROKER_USER), Environment.get(Environment.BROKER_PASSWORD));
+            String prefix = !queuePrefix.isBlank() ? queuePrefix : Environment.get(Environment.AMQP_PREFIX);
+            if (prefix != null) {
+                settings = settings.withNames(QueueNames.withPrefix(prefix.strip()));
+            }
             try {
                 return RabbitDispatcher.connect(settings, clock);
             } catch (DispatchException e) {

@@ -28,13 +28,6 @@ final class BrokerControl {
         fail("no connection named '" + connectionName + "' on the broker: " + listing);
     }
 
-    /** Stops and starts the broker application (queues, messages and definitions survive: quorum queues). */
-    static void restartBroker() throws Exception {
-        run("rabbitmqctl", "stop_app");
-        run("rabbitmqctl", "start_app");
-        run("rabbitmqctl", "await_startup");
-    }
-
     private static String run(String... command) throws IOException, InterruptedException {
         Process process;
         try {

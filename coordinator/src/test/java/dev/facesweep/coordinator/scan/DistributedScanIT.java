@@ -4,267 +4,467 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 import static org.awaitility.Awaitility.await;
 
-import dev.facesweep.coordinator.cli.CliRunner;
+import dev.facesweep.coordinator.cli.ExitCode;
 import dev.facesweep.coordinator.cli.FacesweepCli;
-import dev.facesweep.coordinator.cli.JsonOutput;
 import dev.facesweep.coordinator.rabbit.QueueNames;
-import dev.facesweep.coordinator.testing.TestCorpus;
-import dev.facesweep.coordinator.testing.WorkerProcess;
+import dev.facesweep.corpus.ContentHash;
 import dev.facesweep.testing.Fixtures;
-import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.net.ServerSocket;
+import dev.facesweep.worker.app.WorkerMain;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import java.util.stream.Stream;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 
 /**
- * The distributed scan with real worker processes (the packaged worker jar) on a real RabbitMQ: scores equal
- * {@code facesweep score}'s, a worker killed with SIGKILL mid-scan, a broker restart mid-scan, a coordinator killed
- * mid-scan and run again, poison images.
+ * The distributed scan end to end, across modules and processes: the {@code facesweep scan} command (in this JVM,
+ * or as its own process when the test kills it), real worker processes ({@link WorkerMain}, or the
+ * {@link ScriptedWorkerMain} wrapper around the same transport and model when the test needs to hold, tap or crash
+ * a batch), the real tiny CLIP model and a real RabbitMQ. Killing is SIGKILL ({@code destroyForcibly}).
+ *
+ * <p>Each test uses its own queue-name prefix ({@code FACESWEEP_AMQP_PREFIX}, read by coordinator and workers);
+ * the broker-restart test runs on a RabbitMQ node of its own ({@link OwnBroker}).
  */
-@Timeout(value = 240, unit = TimeUnit.SECONDS)
+@Timeout(value = 180, unit = TimeUnit.SECONDS)
 class DistributedScanIT {
 
-    private static final Path MODEL = Fixtures.clipTinyModel();
-    private static final Pattern SCORED = Pattern.compile(
-            "facesweep_worker_images_total\\{[^}]*outcome=\"scored\"[^}]*} ([0-9.eE+]+)");
+    private static final int FACESETS = 6;
+    private static final int PER_FACESET = 50;
+    private static final Duration START = Duration.ofSeconds(60);
+    private static final Duration SCAN = Duration.ofSeconds(120);
+
+    @TempDir
+    static Path shared;
+    private static GeneratedCorpus corpus;
 
     @TempDir
     Path tmp;
 
-    private final String prefix = "it-dist-" + java.util.UUID.randomUUID().toString().substring(0, 8) + ".";
-    private final QueueNames names = QueueNames.withPrefix(prefix);
-    private final List<AutoCloseable> open = new ArrayList<>();
-    private final ExecutorService background = Executors.newSingleThreadExecutor();
+    private String prefix;
+    private QueueNames names;
+    private String brokerUrl = TestBroker.URL;
+    private final List<AutoCloseable> closeLater = new ArrayList<>();
+    private final ExecutorService background = Executors.newCachedThreadPool();
+
+    @BeforeAll
+    static void generateCorpus() throws Exception {
+        corpus = GeneratedCorpus.create(shared.resolve("corpus"), FACESETS, PER_FACESET);
+    }
+
+    @BeforeEach
+    void ownQueues() {
+        TestBroker.connect("facesweep-it-probe").abort();
+        prefix = "it-" + UUID.randomUUID().toString().substring(0, 8) + ".";
+        names = QueueNames.withPrefix(prefix);
+        Environment.use(name -> Environment.AMQP_PREFIX.equals(name) ? prefix : System.getenv(name));
+    }
 
     @AfterEach
     void cleanUp() throws Exception {
-        background.shutdownNow();
-        for (int i = open.size() - 1; i >= 0; i--) {
-            open.get(i).close();
+        try {
+            for (int i = closeLater.size() - 1; i >= 0; i--) {
+                closeLater.get(i).close();
+            }
+        } finally {
+            background.shutdownNow();
+            Environment.use(System::getenv);
+            if (brokerUrl.equals(TestBroker.URL)) {
+                TestBroker.delete(names);
+            }
         }
-        TestBroker.delete(names);
+    }
+
+    // ------------------------------------------------------------------------------------------------ the tests
+
+    @Test
+    void twoWorkersScoreEveryImageLikeTheScoreCommandAndTheEmbeddedModeDoes() throws Exception {
+        Path state = tmp.resolve("state-distributed");
+        awaitConnected(realWorker("worker-a", Map.of()), realWorker("worker-b", Map.of()));
+
+        Cli scan = scanInProcess(corpus.root, state);
+
+        assertThat(scan.exitCode()).as(scan.toString()).isEqualTo(ExitCode.OK);
+        assertCounts(scan.lastJson(), corpus.images.size(), corpus.images.size(), 0, 0);
+        StoreView store = new StoreView(state);
+        String scanId = scan.lastJson().get("scan").asString();
+        assertEveryImageScoredOnce(store, scanId, corpus.images);
+        assertThat(store.images(scanId).values()).extracting(StoreView.Image::workerId)
+                .containsOnly("worker-a", "worker-b").contains("worker-a", "worker-b");
+
+        Map<String, Map<String, Double>> reference = scoreCommand(corpus);
+        assertSameScores(scores(state), reference);
+
+        Path embeddedState = tmp.resolve("state-embedded");
+        Cli embedded = Cli.run("scan", corpus.root.toString(), "--model", model(), "--state", embeddedState.toString(),
+                "--json");
+        assertThat(embedded.exitCode()).as(embedded.toString()).isEqualTo(ExitCode.OK);
+        assertCounts(embedded.lastJson(), corpus.images.size(), corpus.images.size(), 0, 0);
+        assertSameScores(scores(embeddedState), reference);
     }
 
     @Test
-    void twoWorkersOneKilledMidScanEveryImageScoredOnceLikeScoreAndEmbedded() throws Exception {
-        TestBroker.connect("facesweep-it-probe").close();
-        int images = 240;
-        Path corpus = TestCorpus.facesets(tmp.resolve("corpus"), images, 6);
-        WorkerProcess steady = worker("dist-steady", corpus);
-        WorkerProcess doomed = worker("dist-doomed", corpus);
-        steady.awaitUp();
-        doomed.awaitUp();
-
+    void killingAWorkerInTheMiddleOfABatchLosesNothingAndScoresEveryImageOnce() throws Exception {
         Path state = tmp.resolve("state");
-        Future<CliRunner.Result> scan = background.submit(() -> scan(corpus, state, "--broker", TestBroker.URL,
-                "--batch-size", "4"));
-        await("the doomed worker has scored something").atMost(Duration.ofSeconds(90))
-                .pollInterval(Duration.ofMillis(50)).until(() -> scored(doomed) > 0);
-        doomed.kill();
+        JavaProcess survivor = realWorker("worker-a", Map.of());
+        JavaProcess victim = scriptedWorker("worker-b", Map.of("FACESWEEP_TEST_HOLD_AT", "2"),
+                List.of(corpus.root));
+        awaitConnected(survivor, victim);
 
-        CliRunner.Result result = scan.get(180, TimeUnit.SECONDS);
-        assertThat(result.exit()).as(result.toString()).isZero();
-        JsonNode summary = lastJson(result);
-        assertThat(summary.get("scored").asInt()).isEqualTo(images);
-        assertThat(summary.get("failed").asInt()).isZero();
-        assertThat(summary.get("parked").asInt()).isZero();
+        Future<Cli> running = background.submit(() -> scanInProcess(corpus.root, state));
+        String held = batchId(victim.awaitLine(ScriptedWorkerMain.HOLDING, SCAN));
+        victim.kill();
+        Cli scan = running.get(SCAN.toSeconds(), TimeUnit.SECONDS);
 
-        Map<String, Map<String, Double>> distributed = storedScores(state);
-        assertThat(distributed).hasSize(images);
-        assertThat(distributed.values()).allSatisfy(scores -> assertThat(scores).hasSize(2));
-
-        Map<String, Map<String, Double>> direct = scoreDirectly(corpus);
-        distributed.forEach((image, scores) -> scores.forEach((attribute, p) -> assertThat(p)
-                .as(image + " " + attribute).isCloseTo(direct.get(image).get(attribute), within(1e-5))));
-
-        Path embeddedState = tmp.resolve("embedded-state");
-        CliRunner.Result embedded = scan(corpus, embeddedState);
-        assertThat(embedded.exit()).as(embedded.toString()).isZero();
-        Map<String, Map<String, Double>> local = storedScores(embeddedState);
-        distributed.forEach((image, scores) -> scores.forEach((attribute, p) -> assertThat(p)
-                .as(image + " " + attribute).isCloseTo(local.get(image).get(attribute), within(1e-5))));
+        assertThat(scan.exitCode()).as(scan.toString()).isEqualTo(ExitCode.OK);
+        assertCounts(scan.lastJson(), corpus.images.size(), corpus.images.size(), 0, 0);
+        StoreView store = new StoreView(state);
+        String scanId = scan.lastJson().get("scan").asString();
+        assertEveryImageScoredOnce(store, scanId, corpus.images);
+        StoreView.Batch batch = store.batches(scanId).get(held);
+        assertThat(batch.state()).isEqualTo("done");
+        assertThat(batch.workerId()).isEqualTo("worker-a");
+        assertThat(survivor.output()).contains("batch " + held + " requeued as attempt 2 of 3");
     }
 
     @Test
-    void theScanSurvivesABrokerRestart() throws Exception {
-        TestBroker.connect("facesweep-it-probe").close();
-        int images = 240;
-        Path corpus = TestCorpus.facesets(tmp.resolve("corpus"), images, 4);
-        WorkerProcess worker = worker("dist-restart", corpus);
-        worker.awaitUp();
-
+    void aKilledCoordinatorRerunFinishesAndSendsNothingTwiceButWhatWasInFlight() throws Exception {
         Path state = tmp.resolve("state");
-        Future<CliRunner.Result> scan = background.submit(() -> scan(corpus, state, "--broker", TestBroker.URL,
-                "--batch-size", "2"));
-        await("the worker has started scoring").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(50))
-                .until(() -> scored(worker) > 0);
-        BrokerControl.restartBroker();
+        Path tap = tmp.resolve("tap.txt");
+        Path release = tmp.resolve("release");
+        JavaProcess worker = scriptedWorker("worker-a", Map.of("FACESWEEP_TEST_TAP", tap.toString(),
+                "FACESWEEP_TEST_HOLD_AT", "4", "FACESWEEP_TEST_RELEASE", release.toString()), List.of(corpus.root));
+        awaitConnected(worker);
+        StoreView store = new StoreView(state);
 
-        CliRunner.Result result = scan.get(200, TimeUnit.SECONDS);
-        assertThat(result.exit()).as(result.toString()).isZero();
-        JsonNode summary = lastJson(result);
-        assertThat(summary.get("scored").asInt() + summary.get("reused").asInt()).isEqualTo(images);
-        assertThat(storedScores(state)).hasSize(images);
+        JavaProcess first = coordinatorProcess("coordinator-1", corpus.root, state);
+        worker.awaitLine(ScriptedWorkerMain.HOLDING, SCAN);
+        await("the first three batches stored").atMost(START).pollInterval(Duration.ofMillis(100))
+                .until(() -> Files.exists(state.resolve("facesweep.db")) && scannedAtLeast(store, 3 * 16));
+        first.kill();
+
+        String scanId = store.latestScan();
+        Set<String> doneAtKill = store.shas(scanId, "scored");
+        Set<String> inFlightAtKill = new HashSet<>();
+        for (StoreView.Image image : store.images(scanId).values()) {
+            StoreView.Batch batch = image.batchId() == null ? null : store.batches(scanId).get(image.batchId());
+            if (batch != null && (batch.state().equals("pending") || batch.state().equals("in_flight"))) {
+                inFlightAtKill.add(image.sha256());
+            }
+        }
+        assertThat(doneAtKill).hasSizeGreaterThanOrEqualTo(3 * 16);
+        assertThat(inFlightAtKill).isNotEmpty();
+
+        JavaProcess second = coordinatorProcess("coordinator-2", corpus.root, state);
+        second.awaitLine("resuming scan " + scanId, START);
+        Files.createFile(release);
+        int exit = second.awaitExit(SCAN);
+
+        assertThat(exit).as(second.tail()).isEqualTo(ExitCode.OK);
+        JsonNode summary = lastJson(second);
+        assertThat(summary.get("scan").asString()).isEqualTo(scanId);
+        assertCounts(summary, corpus.images.size(), corpus.images.size(), 0, 0);
+        assertEveryImageScoredOnce(store, scanId, corpus.images);
+
+        Map<String, Integer> sent = new HashMap<>();
+        for (String line : Files.readAllLines(tap)) {
+            for (String sha : line.split(" ")[2].split(",")) {
+                sent.merge(sha, 1, Integer::sum);
+            }
+        }
+        assertThat(sent.keySet()).containsAll(store.shas(scanId, "scored"));
+        for (String sha : doneAtKill) {
+            assertThat(sent.get(sha)).as("sends of %s, scored before the kill", sha).isEqualTo(1);
+        }
+        sent.forEach((sha, times) -> {
+            if (times > 1) {
+                assertThat(inFlightAtKill).as("%s was sent %d times but was not in flight at the kill", sha, times)
+                        .contains(sha);
+            }
+        });
     }
 
     @Test
-    void aCoordinatorKilledMidScanFinishesOnRerunWithoutRedoingStoredWork() throws Exception {
-        TestBroker.connect("facesweep-it-probe").close();
-        int images = 240;
-        int batch = 4;
-        Path corpus = TestCorpus.facesets(tmp.resolve("corpus"), images, 4);
-        WorkerProcess worker = worker("dist-coord", corpus);
-        worker.awaitUp();
+    void workersAndCoordinatorReconnectAfterABrokerRestartAndFinish() throws Exception {
+        OwnBroker broker = OwnBroker.start(tmp.resolve("broker"));
+        closeLater.add(broker);
+        brokerUrl = broker.url;
+        Path state = tmp.resolve("state");
+        Path release = tmp.resolve("release");
+        JavaProcess real = realWorker("worker-a", Map.of("FACESWEEP_AMQP_RECOVERYINTERVAL", "500ms"));
+        JavaProcess scripted = scriptedWorker("worker-b", Map.of("FACESWEEP_TEST_HOLD_AT", "2",
+                "FACESWEEP_TEST_RELEASE", release.toString()), List.of(corpus.root));
+        awaitConnected(real, scripted);
+
+        Future<Cli> running = background.submit(() -> scanInProcess(corpus.root, state));
+        scripted.awaitLine(ScriptedWorkerMain.HOLDING, SCAN);
+        assertThat(broker.listQueues("name", "type")).contains(names.batches() + "\tquorum");
+        broker.restartApp();
+        Files.createFile(release);
+        Cli scan = running.get(SCAN.toSeconds(), TimeUnit.SECONDS);
+
+        assertThat(scan.exitCode()).as(scan.toString()).isEqualTo(ExitCode.OK);
+        assertCounts(scan.lastJson(), corpus.images.size(), corpus.images.size(), 0, 0);
+        assertEveryImageScoredOnce(new StoreView(state), scan.lastJson().get("scan").asString(), corpus.images);
+        assertThat(real.output()).contains("reconnected to");
+        assertThat(scripted.output()).contains("reconnected to");
+    }
+
+    @Test
+    void poisonImagesAreReportedPerImageAndABatchThatAlwaysCrashesItsWorkerIsParked() throws Exception {
+        GeneratedCorpus small = GeneratedCorpus.create(tmp.resolve("corpus"), 3, 12);
+        Path root = small.root;
+        Path fixture = Fixtures.clipTinyImages().resolve("face_04.png");
+        GeneratedCorpus.write(root.resolve("faceset_00/faces/truncated.png"),
+                GeneratedCorpus.truncated(fixture, (int) Files.size(fixture) / 3));
+        GeneratedCorpus.write(root.resolve("faceset_01/faces/empty.png"), new byte[0]);
+        Path outside = tmp.resolve("outside/face.png");
+        GeneratedCorpus.write(outside, Files.readAllBytes(fixture));
+        Files.createSymbolicLink(root.resolve("faceset_00/faces/escape.png"), outside);
+        String crasher = "faceset_01/faces/img_0015.png";
+        String crashSha = ContentHash.sha256(Files.readAllBytes(root.resolve(crasher)));
+        List<Integer> crashes = new CopyOnWriteArrayList<>();
+        // the worker may read faceset_00 and faceset_01 only: faceset_02 is outside its allowed roots
+        Supervised worker = new Supervised(() -> scriptedWorker("worker-a", Map.of(
+                "FACESWEEP_TEST_CRASH_ON_SHA256", crashSha, "FACESWEEP_TEST_PREFETCH", "1"),
+                List.of(root.resolve("faceset_00"), root.resolve("faceset_01"))), crashes);
+        closeLater.add(worker);
         Path state = tmp.resolve("state");
 
-        Process coordinator = new ProcessBuilder(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), FacesweepCli.class.getName(), "scan", corpus.toString(),
-                "--model", MODEL.toString(), "--state", state.toString(), "--broker", TestBroker.URL,
-                "--queue-prefix", prefix, "--batch-size", Integer.toString(batch), "--metrics-port", "off", "--json"))
-                .redirectErrorStream(true).redirectOutput(tmp.resolve("coordinator.log").toFile()).start();
-        open.add(coordinator::destroyForcibly);
-        await("the first coordinator has results stored").atMost(Duration.ofSeconds(120))
-                .pollInterval(Duration.ofMillis(50)).until(() -> scored(worker) >= images / 3);
-        coordinator.destroyForcibly();
-        coordinator.waitFor(30, TimeUnit.SECONDS);
-        double beforeRerun = scored(worker);
+        Cli scan = scanInProcess(root, state, "--batch-size", "8");
 
-        CliRunner.Result rerun = scan(corpus, state, "--broker", TestBroker.URL, "--batch-size",
-                Integer.toString(batch));
+        assertThat(scan.exitCode()).as(scan.toString()).isEqualTo(ExitCode.SOME_FAILED);
+        JsonNode summary = scan.lastJson();
+        StoreView store = new StoreView(state);
+        String scanId = summary.get("scan").asString();
+        List<StoreView.Batch> parked = store.batches(scanId).values().stream()
+                .filter(b -> b.state().equals("parked")).toList();
+        assertThat(parked).singleElement().satisfies(b -> assertThat(b.error())
+                .contains("parked after 3 attempts"));
+        Set<String> parkedImages = new HashSet<>();
+        store.images(scanId).values().stream().filter(i -> parked.get(0).id().equals(i.batchId()))
+                .forEach(i -> parkedImages.add(i.path()));
+        assertThat(parkedImages).contains(crasher);
+        assertThat(crashes).containsExactly(ScriptedWorkerMain.CRASH_EXIT, ScriptedWorkerMain.CRASH_EXIT,
+                ScriptedWorkerMain.CRASH_EXIT);
 
-        assertThat(rerun.exit()).as(rerun.toString()).isZero();
-        JsonNode summary = lastJson(rerun);
-        assertThat(summary.get("scored").asInt() + summary.get("reused").asInt()).isEqualTo(images);
-        assertThat(summary.get("failed").asInt()).isZero();
-        Matcher firstRun = Pattern.compile("scan (\\S+) of ").matcher(Files.readString(tmp.resolve("coordinator.log")));
-        assertThat(firstRun.find()).as("the killed coordinator announced its scan").isTrue();
-        assertThat(summary.get("scan").asString()).as("the rerun continues the killed scan").isEqualTo(firstRun.group(1));
-        assertThat(storedScores(state)).hasSize(images);
-        // Sent again after the restart: only what had not been scored before the kill, plus what was in flight at the
-        // kill (at most the batches the coordinator keeps outstanding: 4 per live worker, 8 while the worker registry
-        // may still hold the killed run's entry). Results already published survive in the durable results queue.
-        double rescored = scored(worker) - beforeRerun;
-        assertThat(rescored).as("images scored by the worker after the restart")
-                .isLessThanOrEqualTo(images - beforeRerun + 8.0 * batch);
-    }
-
-    @Test
-    void poisonImagesAreReportedPerImageAndTheScanCompletes() throws Exception {
-        TestBroker.connect("facesweep-it-probe").close();
-        Path corpus = TestCorpus.facesets(tmp.resolve("corpus"), 24, 2);
-        Path faces = corpus.resolve("faceset_000/faces");
-        byte[] good = Files.readAllBytes(corpus.resolve("faceset_001/faces/img_0001.png"));
-        Files.write(faces.resolve("truncated.png"), java.util.Arrays.copyOf(good, good.length / 2));
-        Files.write(faces.resolve("empty.png"), new byte[0]);
-        Path allowed = corpus.resolve("faceset_001");
-        WorkerProcess worker = worker("dist-poison", allowed);
-        worker.awaitUp();
-
-        CliRunner.Result result = scan(corpus, tmp.resolve("state"), "--broker", TestBroker.URL, "--batch-size", "4");
-
-        assertThat(result.exit()).as(result.toString()).isEqualTo(3);
-        JsonNode summary = lastJson(result);
         Map<String, String> failures = new HashMap<>();
         summary.get("failures").forEach(f -> failures.put(f.get("image").asString(), f.get("error").asString()));
-        assertThat(failures).containsKeys("faceset_000/faces/truncated.png", "faceset_000/faces/empty.png");
-        // the worker may read only faceset_001: every other image of faceset_000 is refused, not scored
-        assertThat(failures.get("faceset_000/faces/img_0000.png")).containsIgnoringCase("allowed");
-        assertThat(summary.get("scored").asInt()).isEqualTo(12);
-        assertThat(summary.get("scored").asInt() + summary.get("failed").asInt())
-                .isEqualTo(summary.get("images").asInt());
+        Set<String> outsideRoots = new HashSet<>();
+        small.images.stream().filter(p -> p.startsWith("faceset_02/")).forEach(outsideRoots::add);
+        Set<String> expected = new HashSet<>(parkedImages);
+        expected.addAll(outsideRoots);
+        expected.addAll(List.of("faceset_00/faces/truncated.png", "faceset_01/faces/empty.png",
+                "faceset_00/faces/escape.png"));
+        assertThat(failures).containsOnlyKeys(expected);
+        assertThat(failures.values()).allSatisfy(e -> assertThat(e).isNotBlank().doesNotContain("\n"));
+        assertThat(failures.get("faceset_01/faces/empty.png")).contains("0 bytes");
+        assertThat(failures.get("faceset_00/faces/escape.png")).contains("leaves the corpus root");
+        outsideRoots.forEach(p -> assertThat(failures.get(p)).contains("outside the allowed roots"));
+        parkedImages.forEach(p -> assertThat(failures.get(p)).contains("parked"));
+        int images = small.images.size() + 3;
+        assertThat(summary.get("images").asLong()).isEqualTo(images);
+        assertThat(summary.get("parked").asLong()).isEqualTo(1);
+        assertThat(summary.get("failed").asLong()).isEqualTo(expected.size());
+        assertThat(summary.get("scored").asLong()).isEqualTo(images - expected.size());
     }
 
-    private WorkerProcess worker(String id, Path allowedRoot) throws IOException {
-        WorkerProcess worker = WorkerProcess.start(id, freePort(), TestBroker.URL, prefix, MODEL, allowedRoot, tmp);
-        open.add(worker);
-        return worker;
+    // ------------------------------------------------------------------------------------------------ processes
+
+    private JavaProcess realWorker(String id, Map<String, String> env) throws Exception {
+        Map<String, String> all = new HashMap<>(env);
+        all.put("FACESWEEP_AMQP_PREFIX", prefix);
+        all.put("FACESWEEP_WORKER_ID", id);
+        all.put("FACESWEEP_WORKER_INTRAOPTHREADS", "1");
+        all.put("SERVER_PORT", "0");
+        all.put("LOGGING_LEVEL_DEV_FACESWEEP", "INFO");
+        JavaProcess process = JavaProcess.start(id, tmp.resolve("logs"), WorkerMain.class, List.of("--broker",
+                brokerUrl, "--model", model(), "--allow-root", corpus.root.toString()), all);
+        closeLater.add(process);
+        return process;
     }
 
-    private CliRunner.Result scan(Path corpus, Path state, String... extra) {
-        List<String> args = new ArrayList<>(List.of("scan", corpus.toString(), "--model", MODEL.toString(), "--state",
-                state.toString(), "--queue-prefix", prefix, "--metrics-port", "off", "--json"));
-        args.addAll(List.of(extra));
-        return CliRunner.run(args.toArray(String[]::new));
+    private JavaProcess scriptedWorker(String id, Map<String, String> env, List<Path> roots) throws Exception {
+        Map<String, String> all = new HashMap<>(env);
+        all.put("FACESWEEP_AMQP_PREFIX", prefix);
+        all.put("FACESWEEP_TEST_WORKER_ID", id);
+        List<String> args = new ArrayList<>(List.of("--broker", brokerUrl, "--model", model()));
+        roots.forEach(r -> args.addAll(List.of("--allow-root", r.toString())));
+        JavaProcess process = JavaProcess.start(id, tmp.resolve("logs"), ScriptedWorkerMain.class, args, all);
+        closeLater.add(process);
+        return process;
     }
 
-    private static JsonNode lastJson(CliRunner.Result result) {
-        List<String> lines = result.outLines();
-        return JsonOutput.mapper().readTree(lines.get(lines.size() - 1));
-    }
-
-    /** image (relative path) -> attribute -> p, from {@code facesweep scores latest --json}. */
-    private static Map<String, Map<String, Double>> storedScores(Path state) {
-        CliRunner.Result scores = CliRunner.run("scores", "latest", "--state", state.toString(), "--json");
-        assertThat(scores.exit()).as(scores.toString()).isZero();
-        Map<String, Map<String, Double>> byImage = new HashMap<>();
-        for (String line : scores.outLines()) {
-            JsonNode node = JsonOutput.mapper().readTree(line);
-            Map<String, Double> values = new HashMap<>();
-            node.get("scores").properties().forEach(e -> values.put(e.getKey(), e.getValue().asDouble()));
-            byImage.put(node.get("image").asString(), values);
+    private static void awaitConnected(JavaProcess... workers) {
+        for (JavaProcess worker : workers) {
+            worker.awaitLine("connected to", START);
         }
-        return byImage;
     }
 
-    /** The same images through {@code facesweep score --json}, keyed by path relative to the corpus. */
-    private static Map<String, Map<String, Double>> scoreDirectly(Path corpus) throws IOException {
-        List<String> args = new ArrayList<>(List.of("score", "--model", MODEL.toString(), "--json"));
-        try (Stream<Path> files = Files.walk(corpus)) {
-            files.filter(p -> p.toString().endsWith(".png")).map(Path::toString).sorted().forEach(args::add);
-        }
-        CliRunner.Result result = CliRunner.run(args.toArray(String[]::new));
-        assertThat(result.exit()).as(result.toString()).isZero();
-        Map<String, Map<String, Double>> byImage = new HashMap<>();
-        for (String line : result.outLines()) {
-            JsonNode node = JsonOutput.mapper().readTree(line);
-            Map<String, Double> values = new HashMap<>();
-            node.get("scores").properties().forEach(e -> values.put(e.getKey(), e.getValue().asDouble()));
-            String relative = corpus.relativize(Path.of(node.get("image").asString())).toString().replace('\\', '/');
-            byImage.put(relative, values);
-        }
-        return byImage;
+    private JavaProcess coordinatorProcess(String name, Path root, Path state) throws Exception {
+        JavaProcess process = JavaProcess.start(name, tmp.resolve("logs"), FacesweepCli.class, List.of("scan",
+                root.toString(), "--model", model(), "--broker", brokerUrl, "--state", state.toString(), "--json"),
+                Map.of("FACESWEEP_AMQP_PREFIX", prefix));
+        closeLater.add(process);
+        return process;
     }
 
-    /** Images the worker has scored, from its own Prometheus counter. */
-    private static double scored(WorkerProcess worker) {
+    private Cli scanInProcess(Path root, Path state, String... more) {
+        List<String> args = new ArrayList<>(List.of("scan", root.toString(), "--model", model(), "--broker",
+                brokerUrl, "--state", state.toString(), "--json"));
+        args.addAll(List.of(more));
+        return Cli.run(args.toArray(String[]::new));
+    }
+
+    /** A worker restarted whenever it dies, as a service manager would; records each exit code. */
+    private static final class Supervised implements AutoCloseable {
+        interface Starter {
+            JavaProcess start() throws Exception;
+        }
+
+        private final Starter starter;
+        private final List<Integer> exits;
+        private final AtomicBoolean stopped = new AtomicBoolean();
+        private volatile JavaProcess current;
+
+        Supervised(Starter starter, List<Integer> exits) throws Exception {
+            this.starter = starter;
+            this.exits = exits;
+            start();
+        }
+
+        private void start() throws Exception {
+            JavaProcess process = starter.start();
+            current = process;
+            process.process().onExit().thenRun(() -> {
+                if (!stopped.get()) {
+                    exits.add(process.process().exitValue());
+                    try {
+                        start();
+                    } catch (Exception e) {
+                        throw new IllegalStateException("cannot restart " + process.name, e);
+                    }
+                }
+            });
+        }
+
+        @Override
+        public void close() throws Exception {
+            stopped.set(true);
+            current.close();
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------ checks
+
+    private static String model() {
+        return Fixtures.clipTinyModel().toString();
+    }
+
+    private static String batchId(String holdingLine) {
+        String rest = holdingLine.substring(holdingLine.indexOf(ScriptedWorkerMain.HOLDING)
+                + ScriptedWorkerMain.HOLDING.length());
+        return rest.split(" ")[0];
+    }
+
+    private static boolean scannedAtLeast(StoreView store, int n) {
         try {
-            Matcher m = SCORED.matcher(worker.get("/actuator/prometheus"));
-            double total = 0;
-            while (m.find()) {
-                total += Double.parseDouble(m.group(1));
-            }
-            return total;
-        } catch (IOException e) {
-            return 0;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return 0;
+            String scan = store.latestScan();
+            return scan != null && store.count(scan, "scored") >= n;
+        } catch (java.sql.SQLException e) {
+            return false; // the schema is not there yet
         }
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
+    private static JsonNode lastJson(JavaProcess coordinator) {
+        List<String> lines = coordinator.output().lines().filter(l -> l.startsWith("{")).toList();
+        assertThat(lines).as(coordinator.tail()).isNotEmpty();
+        return tools.jackson.databind.json.JsonMapper.shared().readTree(lines.get(lines.size() - 1));
+    }
+
+    private static void assertCounts(JsonNode summary, int images, int scored, int failed, int parked) {
+        assertThat(summary.get("images").asLong()).as("images in %s", summary).isEqualTo(images);
+        assertThat(summary.get("scored").asLong() + summary.get("reused").asLong()).as("scored + reused in %s",
+                summary).isEqualTo(scored);
+        assertThat(summary.get("failed").asLong()).as("failed in %s", summary).isEqualTo(failed);
+        assertThat(summary.get("parked").asLong()).as("parked in %s", summary).isEqualTo(parked);
+        assertThat(summary.get("failures")).as("failures in %s", summary).hasSize(failed);
+    }
+
+    /** Every image is scored, and the store holds exactly one result row per content for the scan. */
+    private static void assertEveryImageScoredOnce(StoreView store, String scanId, List<String> images)
+            throws Exception {
+        Map<String, StoreView.Image> rows = store.images(scanId);
+        assertThat(rows.keySet()).containsExactlyInAnyOrderElementsOf(images);
+        assertThat(rows.values()).allSatisfy(i -> assertThat(i.state()).as(i.path()).isEqualTo("scored"));
+        Set<String> shas = new HashSet<>();
+        rows.values().forEach(i -> shas.add(i.sha256()));
+        assertThat(shas).hasSize(images.size());
+        Map<String, Integer> results = store.resultRows(scanId);
+        assertThat(results.keySet()).containsExactlyInAnyOrderElementsOf(shas);
+        assertThat(results.values()).containsOnly(1);
+        assertThat(store.batches(scanId).values()).allSatisfy(b -> assertThat(b.state()).as(b.id())
+                .isEqualTo("done"));
+    }
+
+    /** {@code facesweep scores latest --json}: relative path to scores. */
+    private static Map<String, Map<String, Double>> scores(Path state) {
+        Cli scores = Cli.run("scores", "latest", "--state", state.toString(), "--json");
+        assertThat(scores.exitCode()).as(scores.toString()).isZero();
+        Map<String, Map<String, Double>> out = new HashMap<>();
+        for (JsonNode line : scores.jsonLines()) {
+            assertThat(line.get("error").isNull()).as(line.toString()).isTrue();
+            out.put(line.get("image").asString(), scoreMap(line.get("scores")));
         }
+        return out;
+    }
+
+    /** {@code facesweep score --json} on every image file: relative path to scores. */
+    private static Map<String, Map<String, Double>> scoreCommand(GeneratedCorpus corpus) {
+        List<String> args = new ArrayList<>(List.of("score", "--model", model(), "--json"));
+        corpus.images.forEach(p -> args.add(corpus.root.resolve(p).toString()));
+        Cli score = Cli.run(args.toArray(String[]::new));
+        assertThat(score.exitCode()).as(score.err()).isZero();
+        Map<String, Map<String, Double>> out = new HashMap<>();
+        for (JsonNode line : score.jsonLines()) {
+            String rel = corpus.root.relativize(Path.of(line.get("image").asString())).toString()
+                    .replace('\\', '/');
+            out.put(rel, scoreMap(line.get("scores")));
+        }
+        assertThat(out).hasSize(corpus.images.size());
+        return out;
+    }
+
+    private static Map<String, Double> scoreMap(JsonNode scores) {
+        Map<String, Double> map = new HashMap<>();
+        scores.properties().forEach(e -> map.put(e.getKey(), e.getValue().asDouble()));
+        return map;
+    }
+
+    private static void assertSameScores(Map<String, Map<String, Double>> actual,
+            Map<String, Map<String, Double>> reference) {
+        assertThat(actual.keySet()).containsExactlyInAnyOrderElementsOf(reference.keySet());
+        reference.forEach((image, expected) -> {
+            assertThat(actual.get(image).keySet()).as(image).containsExactlyInAnyOrderElementsOf(expected.keySet());
+            expected.forEach((attribute, p) -> assertThat(actual.get(image).get(attribute))
+                    .as("%s %s", image, attribute).isCloseTo(p, within(1e-5)));
+        });
     }
 }
