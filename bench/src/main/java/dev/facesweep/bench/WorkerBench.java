@@ -48,7 +48,10 @@ import java.util.stream.Stream;
  *       {@code --batch} images of the corpus, all at once, and collects every result. The rate counts the images
  *       answered after the first result over the time from the first result to the last, so the worker's start-up
  *       (model loading, the first run's allocations) stays out. With {@code --pid} it also reports the worker's
- *       CPU contention over that window and its peak resident set.</li>
+ *       CPU contention over that window ({@code --threads}: the worker's intra-op threads, to express the
+ *       run-queue wait per thread) and its peak resident set. The queues stay (publish again to
+ *       measure again).</li>
+ *   <li>{@code cleanup}: deletes the prefix's queues and exchange once the worker has stopped.</li>
  * </ul>
  *
  * Each prints one JSON line.
@@ -58,13 +61,14 @@ public final class WorkerBench {
     private static final String USAGE = """
             usage: WorkerBench prepare --model BUNDLE [--batch N] [--seconds S] [--limit N] IMAGE_DIR
                    WorkerBench publish --broker URL --prefix P --model BUNDLE [--batch N] [--pid PID] \
-            [--timeout S] [--limit N] IMAGE_DIR""";
+            [--timeout S] [--limit N] [--threads T] IMAGE_DIR
+                   WorkerBench cleanup --broker URL --prefix P""";
 
     private WorkerBench() {
     }
 
     public static void main(String[] args) {
-        if (args.length == 0 || !(args[0].equals("prepare") || args[0].equals("publish"))) {
+        if (args.length == 0 || !List.of("prepare", "publish", "cleanup").contains(args[0])) {
             System.err.println(USAGE);
             System.exit(2);
             return;
@@ -79,7 +83,11 @@ public final class WorkerBench {
             return;
         }
         try {
-            System.out.println(args[0].equals("prepare") ? prepare(options) : publish(options));
+            System.out.println(switch (args[0]) {
+                case "prepare" -> prepare(options);
+                case "publish" -> publish(options);
+                default -> cleanup(options);
+            });
         } catch (BundleException | IOException | RuntimeException e) {
             System.err.println("WorkerBench " + args[0] + ": " + e.getMessage());
             System.exit(1);
@@ -168,6 +176,30 @@ public final class WorkerBench {
     private record Arrival(long nanos, ResultMessage result) {
     }
 
+    /** Deletes the prefix's queues and heartbeat exchange (after the worker stopped). */
+    static String cleanup(Options o) throws IOException {
+        try (Connection connection = factory(o).newConnection("facesweep-bench-cleanup")) {
+            Channel channel = connection.createChannel();
+            for (String name : new String[] {Topology.BATCH_QUEUE, Topology.RESULT_QUEUE, Topology.PARKING_QUEUE}) {
+                channel.queueDelete(o.prefix() + name);
+            }
+            channel.exchangeDelete(o.prefix() + Topology.HEARTBEAT_EXCHANGE);
+            return "{\"bench\": \"cleanup\", \"prefix\": \"" + InferenceBench.json(o.prefix()) + "\"}";
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new IOException("cannot connect to " + o.broker().replaceFirst(":[^:@/]*@", ":***@"));
+        }
+    }
+
+    private static ConnectionFactory factory(Options o) {
+        ConnectionFactory factory = new ConnectionFactory();
+        try {
+            factory.setUri(new URI(o.broker()));
+        } catch (Exception e) {
+            throw new IllegalArgumentException("--broker " + o.broker() + " is not an amqp:// URL: " + e.getMessage());
+        }
+        return factory;
+    }
+
     static String publish(Options o) throws BundleException, IOException, InterruptedException {
         ModelBundle bundle = ModelBundle.load(o.model());
         List<Path> files = o.limit() > 0 ? images(o.images()).stream().limit(o.limit()).toList()
@@ -179,13 +211,7 @@ public final class WorkerBench {
         String resultQueue = o.prefix() + Topology.RESULT_QUEUE;
         String parkedQueue = o.prefix() + Topology.PARKING_QUEUE;
         String heartbeats = o.prefix() + Topology.HEARTBEAT_EXCHANGE;
-        ConnectionFactory factory = new ConnectionFactory();
-        try {
-            factory.setUri(new URI(o.broker()));
-        } catch (Exception e) {
-            throw new IllegalArgumentException("--broker " + o.broker() + " is not an amqp:// URL: " + e.getMessage());
-        }
-        try (Connection connection = factory.newConnection("facesweep-bench")) {
+        try (Connection connection = factory(o).newConnection("facesweep-bench")) {
             Channel channel = connection.createChannel();
             for (String q : new String[] {batchQueue, resultQueue, parkedQueue}) {
                 channel.queueDeclare(q, true, false, false, Topology.durableQueueArguments());
@@ -245,10 +271,6 @@ public final class WorkerBench {
             long hwm = o.pid() == null ? -1 : ProcStatus.kb(Path.of("/proc", o.pid(), "status"), "VmHWM");
             String result = summary(o, files.size(), batches.size(), published, got, undecodable, first, last, hwm,
                     lastHeartbeat.get());
-            for (String q : new String[] {batchQueue, resultQueue, parkedQueue}) {
-                channel.queueDelete(q);
-            }
-            channel.exchangeDelete(heartbeats);
             return result;
         } catch (java.util.concurrent.TimeoutException e) {
             throw new IOException("cannot connect to " + o.broker().replaceFirst(":[^:@/]*@", ":***@"));
@@ -276,7 +298,7 @@ public final class WorkerBench {
             counted += a.result().results().size();
         }
         String cpu = first == null || last == null ? "\"own_cores\": null"
-                : CpuContention.json(first, last, 1);
+                : CpuContention.json(first, last, o.threads());
         return String.format(Locale.ROOT, "{\"bench\": \"worker\", \"images\": %d, \"batches\": %d, \"batch\": %d, "
                 + "\"failed_images\": %d, \"undecodable_results\": %d, \"seconds_to_first_result\": %.2f, "
                 + "\"seconds_total\": %.2f, \"steady_images\": %d, \"steady_seconds\": %.3f, \"per_second\": %.4f, "
@@ -289,7 +311,7 @@ public final class WorkerBench {
 
     /** @param limit use at most this many images of the folder (the first by name); 0 for all */
     record Options(Path model, int batch, double seconds, String broker, String prefix, String pid,
-            int timeoutSeconds, int limit, Path images) {
+            int timeoutSeconds, int limit, int threads, Path images) {
 
         static Options parse(String[] args) {
             Path model = null;
@@ -300,6 +322,7 @@ public final class WorkerBench {
             String pid = null;
             int timeout = 1800;
             int limit = 0;
+            int threads = 1;
             Path images = null;
             for (int i = 1; i < args.length; i++) {
                 String a = args[i];
@@ -323,17 +346,18 @@ public final class WorkerBench {
                     case "--pid" -> pid = Integer.toString(Args.positiveInt(a, v));
                     case "--timeout" -> timeout = Args.positiveInt(a, v);
                     case "--limit" -> limit = Args.nonNegativeInt(a, v);
+                    case "--threads" -> threads = Args.positiveInt(a, v);
                     default -> throw new IllegalArgumentException("unknown option " + a);
                 }
             }
-            if (model == null || images == null) {
+            if (!args[0].equals("cleanup") && (model == null || images == null)) {
                 throw new IllegalArgumentException("--model and the image folder are required");
             }
-            if (args[0].equals("publish") && (prefix == null || prefix.isBlank())) {
+            if (!args[0].equals("prepare") && (prefix == null || prefix.isBlank())) {
                 throw new IllegalArgumentException("publish needs --prefix (the worker's facesweep.amqp.prefix), so "
                         + "the benchmark never touches real queues");
             }
-            return new Options(model, batch, seconds, broker, prefix, pid, timeout, limit, images);
+            return new Options(model, batch, seconds, broker, prefix, pid, timeout, limit, threads, images);
         }
     }
 }
