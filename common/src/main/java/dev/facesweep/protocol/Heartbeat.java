@@ -17,9 +17,33 @@ import java.util.Objects;
  * @param batchSize the fixed batch size of the worker's session
  * @param inFlight batches being worked on now
  * @param timestamp when the heartbeat was made
+ * @param tuning how the worker splits its work, or null (workers before it was reported)
  */
 public record Heartbeat(String workerId, String host, String provider, String configuredProvider, String device,
-        String modelId, double imagesPerSecond, int batchSize, int inFlight, Instant timestamp) implements Message {
+        String modelId, double imagesPerSecond, int batchSize, int inFlight, Instant timestamp, Tuning tuning)
+        implements Message {
+
+    /**
+     * How a worker splits its work, and why (an optional part of the heartbeat).
+     *
+     * @param intraOpThreads ONNX Runtime threads per model run; 0 means ONNX Runtime's own default
+     * @param decodeThreads threads reading and preprocessing images
+     * @param origin one line saying where the batch size and thread counts came from, e.g.
+     *     {@code "cpu defaults for 8 cores"} or {@code "configured batch size; cpu defaults for the rest"}
+     */
+    public record Tuning(int intraOpThreads, int decodeThreads, String origin) {
+
+        public Tuning {
+            Objects.requireNonNull(origin, "origin");
+        }
+    }
+
+    /** A heartbeat without {@link Tuning}. */
+    public Heartbeat(String workerId, String host, String provider, String configuredProvider, String device,
+            String modelId, double imagesPerSecond, int batchSize, int inFlight, Instant timestamp) {
+        this(workerId, host, provider, configuredProvider, device, modelId, imagesPerSecond, batchSize, inFlight,
+                timestamp, null);
+    }
 
     public Heartbeat {
         Objects.requireNonNull(workerId, "workerId");

@@ -28,7 +28,8 @@ import tools.jackson.databind.node.ObjectNode;
  *             "results":[{"id":SHA256, "embedding":BASE64?, "scores":{"attr":P}?, "error":S?}],
  *             "timings":{"decodeMs":N, "preprocessMs":N, "inferMs":N}}
  * heartbeat: {"schema":1, "type":"heartbeat", "worker":S, "host":S, "provider":S, "configuredProvider":S,
- *             "device":S, "model":S, "imagesPerSecond":N, "batchSize":I, "inFlight":I, "timestamp":ISO-8601}
+ *             "device":S, "model":S, "imagesPerSecond":N, "batchSize":I, "inFlight":I, "timestamp":ISO-8601,
+ *             "tuning":{"intraOpThreads":I, "decodeThreads":I, "origin":S}?}
  * </pre>
  * {@code embedding} is the base64 of the vector as little-endian float32 ({@link EmbeddingBytes}): a 768-d
  * embedding is 4 KiB of base64 instead of ~15 KiB of decimal text, and round-trips bit-exactly. Each result has
@@ -160,6 +161,12 @@ public final class MessageCodec {
         json.put("batchSize", heartbeat.batchSize());
         json.put("inFlight", heartbeat.inFlight());
         json.put("timestamp", heartbeat.timestamp().toString());
+        if (heartbeat.tuning() != null) {
+            ObjectNode tuning = json.putObject("tuning");
+            tuning.put("intraOpThreads", heartbeat.tuning().intraOpThreads());
+            tuning.put("decodeThreads", heartbeat.tuning().decodeThreads());
+            tuning.put("origin", heartbeat.tuning().origin());
+        }
         return json;
     }
 
@@ -296,7 +303,13 @@ public final class MessageCodec {
         }
         return new Heartbeat(json.nonEmptyString("worker"), json.string("host"), json.nonEmptyString("provider"),
                 json.nonEmptyString("configuredProvider"), json.string("device"), json.nonEmptyString("model"),
-                nonNegative(json, "imagesPerSecond"), json.integer("batchSize"), json.integer("inFlight"), at);
+                nonNegative(json, "imagesPerSecond"), json.integer("batchSize"), json.integer("inFlight"), at,
+                json.has("tuning") ? readTuning(json.object("tuning")) : null);
+    }
+
+    private static Heartbeat.Tuning readTuning(JsonFields json) throws MalformedMessageException {
+        return new Heartbeat.Tuning(json.integer("intraOpThreads"), json.integer("decodeThreads"),
+                json.string("origin"));
     }
 
     private static double nonNegative(JsonFields json, String name) throws MalformedMessageException {

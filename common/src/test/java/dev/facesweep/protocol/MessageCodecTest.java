@@ -79,6 +79,25 @@ class MessageCodecTest {
         assertThat(codec.decodeHeartbeat(codec.encode(heartbeat))).isEqualTo(heartbeat);
         ObjectNode tree = (ObjectNode) json.readTree(codec.encode(heartbeat));
         assertThat(tree.get("timestamp").stringValue()).isEqualTo("2025-03-01T10:15:30.250Z");
+        assertThat(tree.has("tuning")).isFalse();
+    }
+
+    @Test
+    void heartbeatTuningRoundTripsAsAnOptionalObject() throws Exception {
+        Heartbeat plain = heartbeat();
+        Heartbeat tuned = new Heartbeat(plain.workerId(), plain.host(), plain.provider(), plain.configuredProvider(),
+                plain.device(), plain.modelId(), plain.imagesPerSecond(), plain.batchSize(), plain.inFlight(),
+                plain.timestamp(), new Heartbeat.Tuning(0, 3, "dml defaults for 4 cores"));
+
+        assertThat(codec.decodeHeartbeat(codec.encode(tuned))).isEqualTo(tuned);
+        ObjectNode tree = (ObjectNode) json.readTree(codec.encode(tuned));
+        assertThat(tree.get("tuning").get("decodeThreads").intValue()).isEqualTo(3);
+        assertThat(tree.get("tuning").get("origin").stringValue()).isEqualTo("dml defaults for 4 cores");
+        // an older reader sees a heartbeat with one unknown field: without the object it is the plain heartbeat
+        tree.remove("tuning");
+        assertThat(codec.decodeHeartbeat(json.writeValueAsBytes(tree))).isEqualTo(plain);
+        rejects(() -> codec.decodeHeartbeat(edit(tuned, t -> ((ObjectNode) t.get("tuning")).remove("origin"))))
+                .hasMessage("heartbeat message: missing field tuning.origin");
     }
 
     @Test

@@ -203,7 +203,7 @@ public final class AmqpWorker implements AutoCloseable {
     public Heartbeat heartbeat() {
         return new Heartbeat(identity.workerId(), identity.host(), identity.provider(), identity.configuredProvider(),
                 identity.device(), identity.modelId(), throughput.imagesPerSecond(), identity.batchSize(),
-                inFlight.get(), clock.instant());
+                inFlight.get(), clock.instant(), identity.tuning());
     }
 
     // ---- connection ----

@@ -1,5 +1,6 @@
 package dev.facesweep.worker.amqp;
 
+import dev.facesweep.protocol.Heartbeat;
 import java.util.Objects;
 
 /**
@@ -12,9 +13,16 @@ import java.util.Objects;
  * @param device device description
  * @param modelId the loaded model
  * @param batchSize images per model run
+ * @param tuning threads and where the values came from, or null when not reported
  */
 public record WorkerIdentity(String workerId, String host, String provider, String configuredProvider, String device,
-        String modelId, int batchSize) {
+        String modelId, int batchSize, Heartbeat.Tuning tuning) {
+
+    /** An identity that reports no tuning. */
+    public WorkerIdentity(String workerId, String host, String provider, String configuredProvider, String device,
+            String modelId, int batchSize) {
+        this(workerId, host, provider, configuredProvider, device, modelId, batchSize, null);
+    }
 
     public WorkerIdentity {
         Objects.requireNonNull(workerId, "workerId");

@@ -12,6 +12,7 @@ import dev.facesweep.worker.provider.CudaProvider;
 import dev.facesweep.worker.provider.ProviderOption;
 import dev.facesweep.worker.provider.ProviderSetup;
 import dev.facesweep.worker.provider.ProviderUnavailableException;
+import dev.facesweep.worker.provider.WorkerTuning;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
@@ -48,8 +49,25 @@ class WorkerConfiguration {
     }
 
     @Bean
-    ProviderSetup providerSetup(WorkerProperties worker, List<ProviderOption> options)
+    WorkerTuning workerTuning(WorkerProperties worker, List<ProviderOption> options) {
+        WorkerTuning tuning;
+        try {
+            tuning = WorkerTuning.resolve(chosen(worker, options), Runtime.getRuntime().availableProcessors(),
+                    worker.batchSize(), worker.intraOpThreads(), worker.decodeThreads());
+        } catch (WorkerTuning.InvalidTuningException e) {
+            throw new ConfigurationException(e.property(), e.problem());
+        }
+        log.info("tuning: {}", tuning);
+        return tuning;
+    }
+
+    @Bean
+    ProviderSetup providerSetup(WorkerProperties worker, List<ProviderOption> options, WorkerTuning tuning)
             throws ProviderUnavailableException {
+        return chosen(worker, options).setUp(tuning.providerSettings(worker.device()));
+    }
+
+    private static ProviderOption chosen(WorkerProperties worker, List<ProviderOption> options) {
         Map<String, ProviderOption> byName = new TreeMap<>();
         options.forEach(o -> byName.put(o.name(), o));
         String name = worker.providerName();
@@ -59,7 +77,7 @@ class WorkerConfiguration {
                     + "(it has " + String.join(", ", byName.keySet()) + ")"
                     + ("dml".equals(name) ? "; run the worker-dml jar (facesweep-worker.jar), which adds DirectML" : ""));
         }
-        return option.setUp(worker.providerSettings());
+        return option;
     }
 
     @Bean
@@ -83,19 +101,19 @@ class WorkerConfiguration {
     }
 
     @Bean
-    WorkerIdentity workerIdentity(WorkerProperties worker, LoadedModel loaded) {
+    WorkerIdentity workerIdentity(WorkerProperties worker, LoadedModel loaded, WorkerTuning tuning) {
         String host = hostName();
         String id = worker.id() != null && !worker.id().isBlank() ? worker.id().strip()
                 : host + "-" + worker.providerName() + (worker.providerSettings().device().isEmpty() ? ""
                         : "-" + worker.providerSettings().device());
         return new WorkerIdentity(id, host, loaded.check().providerInUse(), loaded.setup().configuredProvider(),
-                loaded.setup().device(), loaded.model().bundle().modelId(), batchSize(loaded));
+                loaded.setup().device(), loaded.model().bundle().modelId(), batchSize(loaded), tuning.heartbeat());
     }
 
     @Bean
     BatchScoringHandler batchScoringHandler(LoadedModel loaded, PathPolicy paths, WorkerIdentity identity,
-            WorkerProperties worker) throws BundleException {
-        return BatchScoringHandler.create(loaded.model(), paths, identity.workerId(), worker.decodeThreadCount());
+            WorkerTuning tuning) throws BundleException {
+        return BatchScoringHandler.create(loaded.model(), paths, identity.workerId(), tuning.decodeThreads());
     }
 
     @Bean

@@ -19,9 +19,11 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param model the model bundle folder ({@code --model}; default env {@code FACESWEEP_MODEL})
  * @param provider {@code cpu} (default), {@code dml} or {@code cuda}
  * @param device accelerator index or vendor ({@code amd}, {@code nvidia}, {@code intel}); default the first
- * @param batchSize images per model run (default: the provider's, 8 on CPU, 16 on GPUs)
- * @param intraOpThreads ONNX Runtime threads per run on CPU (default 0: ONNX Runtime's choice)
- * @param decodeThreads threads reading and preprocessing images (default 2)
+ * @param batchSize images per model run (default: the provider's, 8 on CPU, 16 on GPUs; see WorkerTuning)
+ * @param intraOpThreads ONNX Runtime threads per run (default: the provider's, all cores on CPU; 0 for ONNX
+ *     Runtime's own choice)
+ * @param decodeThreads threads reading and preprocessing images (default: the provider's, 1 on CPU, all cores
+ *     but one on GPUs)
  * @param pathMaps {@code FROM=TO} prefix rewrites ({@code --path-map})
  * @param allowedRoots folders images may be read from ({@code --allow-root}); default the targets of
  *     {@code pathMaps}; with neither, the worker reads no files (inline images only)
@@ -43,7 +45,6 @@ public record WorkerProperties(
         Duration shutdownGrace) {
 
     static final String DEFAULT_PROVIDER = "cpu";
-    static final int DEFAULT_DECODE_THREADS = 2;
     static final Duration DEFAULT_SHUTDOWN_GRACE = Duration.ofSeconds(60);
 
     public WorkerProperties {
@@ -78,10 +79,6 @@ public record WorkerProperties(
                     + "choice) or more, was " + threads);
         }
         return new ProviderSettings(batch, threads, device);
-    }
-
-    int decodeThreadCount() {
-        return AmqpProperties.positive("facesweep.worker.decode-threads", decodeThreads, DEFAULT_DECODE_THREADS);
     }
 
     Duration grace() {

@@ -10,6 +10,14 @@ public interface ProviderOption {
     String name();
 
     /**
+     * Batch size and threads when the configuration leaves them open, for a machine with {@code cores} cores
+     * (docs/tuning.md). Accelerators share {@link WorkerTuning#acceleratorDefaults}; the CPU provider has its own.
+     */
+    default WorkerTuning defaults(int cores) {
+        return WorkerTuning.acceleratorDefaults(name(), cores);
+    }
+
+    /**
      * @throws ProviderUnavailableException when the provider cannot run here and no fallback applies
      */
     ProviderSetup setUp(ProviderSettings settings) throws ProviderUnavailableException;

@@ -48,6 +48,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** The RabbitMQ transport against a real broker, with the real tiny model. */
 class AmqpWorkerIT {
 
+    private static final Heartbeat.Tuning TUNING = new Heartbeat.Tuning(2, 1, "cpu defaults for 2 cores");
     private static final ScoringReference REF = ScoringReference.load();
     private static final Duration WAIT = Duration.ofSeconds(30);
 
@@ -131,7 +132,7 @@ class AmqpWorkerIT {
 
     private AmqpWorker start(BatchHandler handler, int prefetch, int maxBytes, WorkerEvents events) {
         AmqpWorker worker = new AmqpWorker(queues.settings(prefetch, maxBytes), handler,
-                new WorkerIdentity("it-worker", "test-host", "CPU", "CPU", "cpu", handler.modelId(), 4), events,
+                new WorkerIdentity("it-worker", "test-host", "CPU", "CPU", "cpu", handler.modelId(), 4, TUNING), events,
                 Clock.systemUTC());
         workers.add(worker);
         worker.start();
@@ -221,6 +222,7 @@ class AmqpWorkerIT {
         assertThat(beat.provider()).isEqualTo("CPU");
         assertThat(beat.modelId()).isEqualTo(scoring.modelId());
         assertThat(beat.batchSize()).isEqualTo(4);
+        assertThat(beat.tuning()).isEqualTo(TUNING);
     }
 
     @Test

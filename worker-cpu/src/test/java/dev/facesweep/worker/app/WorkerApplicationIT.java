@@ -5,10 +5,14 @@ import static org.awaitility.Awaitility.await;
 
 import com.rabbitmq.client.GetResponse;
 import dev.facesweep.corpus.ContentHash;
+import dev.facesweep.model.CpuSessionConfigurer;
+import dev.facesweep.model.ModelRole;
 import dev.facesweep.protocol.BatchImage;
 import dev.facesweep.protocol.BatchMessage;
+import dev.facesweep.protocol.Heartbeat;
 import dev.facesweep.protocol.ResultMessage;
 import dev.facesweep.testing.Fixtures;
+import dev.facesweep.worker.amqp.AmqpWorker;
 import dev.facesweep.worker.amqp.TestBroker;
 import dev.facesweep.worker.amqp.TestQueues;
 import java.net.URI;
@@ -84,6 +88,12 @@ class WorkerApplicationIT {
         assertThat(result.workerId()).isEqualTo("app-it");
         assertThat(result.results().get(0).failed()).isFalse();
         assertThat(result.results().get(1).error()).startsWith("path /etc/passwd is outside the allowed roots");
+
+        int cores = Runtime.getRuntime().availableProcessors();
+        Heartbeat.Tuning tuning = new Heartbeat.Tuning(cores, 1, "cpu defaults for " + cores + " cores");
+        assertThat(context.getBean(AmqpWorker.class).heartbeat().tuning()).isEqualTo(tuning);
+        assertThat(context.getBean(LoadedModel.class).model().sessionInfo(ModelRole.VISUAL).batchSize())
+                .isEqualTo(CpuSessionConfigurer.DEFAULT_BATCH_SIZE);
 
         String health = get(port, "/actuator/health");
         assertThat(health).startsWith("200 ").contains("\"status\":\"UP\"").contains("\"workerId\":\"app-it\"")

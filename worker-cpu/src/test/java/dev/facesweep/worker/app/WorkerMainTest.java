@@ -32,6 +32,7 @@ class WorkerMainTest {
     void clear() {
         System.clearProperty("server.port");
         System.clearProperty("facesweep.amqp.prefetch");
+        System.clearProperty("facesweep.worker.decode-threads");
     }
 
     private int launch(String... args) {
@@ -137,5 +138,11 @@ class WorkerMainTest {
         System.setProperty("facesweep.amqp.prefetch", "0");
         assertThat(launch("--broker", "amqp://localhost:5672", "--model", model)).isEqualTo(2);
         assertThat(errLine()).isEqualTo("facesweep worker: facesweep.amqp.prefetch: must be 1 or more, was 0");
+        err.reset();
+        System.clearProperty("facesweep.amqp.prefetch");
+
+        System.setProperty("facesweep.worker.decode-threads", "0");
+        assertThat(launch("--broker", "amqp://localhost:5672", "--model", model)).isEqualTo(2);
+        assertThat(errLine()).isEqualTo("facesweep worker: facesweep.worker.decode-threads: must be 1 or more, was 0");
     }
 }
