@@ -79,7 +79,9 @@ public final class ReviewServer implements AutoCloseable {
         app.setRegisterShutdownHook(true);
         app.setLogStartupInfo(false);
         try {
-            return new ReviewServer(app.run());
+            // Only our own configuration: an application.properties of another app on the classpath (the worker's, in
+            // tests) must not change the port or anything else.
+            return new ReviewServer(app.run("--spring.config.name=facesweep-serve"));
         } catch (RuntimeException e) {
             throw startupError(e, all);
         }
