@@ -2,6 +2,7 @@ package dev.facesweep.coordinator.apply;
 
 import dev.facesweep.coordinator.metrics.ApplyMetrics;
 import dev.facesweep.coordinator.plan.InputFile;
+import dev.facesweep.corpus.CorpusPath;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -121,7 +122,7 @@ final class Applier {
     // ---------------------------------------------------------------- running one operation
 
     private void perform(Op op, Journal journal) throws IOException, OpFailure, Producer.ProduceException {
-        Path path = CorpusPaths.resolve(root, op.path());
+        Path path = CorpusPath.resolve(root, op.path());
         switch (op.type()) {
             case MKDIR -> {
                 journal.intent(opLine(op));
@@ -136,7 +137,7 @@ final class Applier {
                 journal.done(opLine(op));
             }
             case MOVE -> {
-                Path to = CorpusPaths.resolve(root, op.to());
+                Path to = CorpusPath.resolve(root, op.to());
                 if (FileOps.exists(to)) {
                     throw new OpFailure("target " + op.to() + " exists now (created after the apply started?),"
                             + " not overwritten");
@@ -149,7 +150,7 @@ final class Applier {
                 journal.done(opLine(op));
             }
             case MOVE_DIR -> {
-                Path to = CorpusPaths.resolve(root, op.to());
+                Path to = CorpusPath.resolve(root, op.to());
                 if (FileOps.exists(to)) {
                     throw new OpFailure("target " + op.to() + "/ exists now, not overwritten");
                 }
@@ -169,7 +170,7 @@ final class Applier {
 
     private void rewrite(Op op, Path path, Journal journal)
             throws IOException, OpFailure, Producer.ProduceException {
-        Path temp = CorpusPaths.resolve(root, op.temp());
+        Path temp = CorpusPath.resolve(root, op.temp());
         journal.intent(opLine(op));
         point(op, "intent");
         Files.deleteIfExists(temp);
@@ -241,13 +242,13 @@ final class Applier {
      * when it has to run (again), after removing what a half-done run left.
      */
     private ObjectNode recover(Op op, JsonNode intent) throws IOException, OpFailure, Producer.ProduceException {
-        Path path = CorpusPaths.resolve(root, op.path());
+        Path path = CorpusPath.resolve(root, op.path());
         switch (op.type()) {
             case MKDIR -> {
                 return Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS) ? opLine(op) : null;
             }
             case MOVE -> {
-                Path to = CorpusPaths.resolve(root, op.to());
+                Path to = CorpusPath.resolve(root, op.to());
                 boolean source = FileOps.exists(path);
                 boolean target = FileOps.exists(to);
                 if (source && !target) {
@@ -271,7 +272,7 @@ final class Applier {
                         + " back at " + op.path() + ", then resume");
             }
             case MOVE_DIR -> {
-                Path to = CorpusPaths.resolve(root, op.to());
+                Path to = CorpusPath.resolve(root, op.to());
                 boolean source = FileOps.exists(path);
                 boolean target = FileOps.exists(to);
                 if (source && !target) {
@@ -292,7 +293,7 @@ final class Applier {
     }
 
     private ObjectNode recoverRewrite(Op op, Path path) throws IOException, OpFailure, Producer.ProduceException {
-        Path temp = CorpusPaths.resolve(root, op.temp());
+        Path temp = CorpusPath.resolve(root, op.temp());
         if (op.before() == null) {
             if (!FileOps.exists(path)) {
                 Files.deleteIfExists(temp);

@@ -1,12 +1,13 @@
 package dev.facesweep.coordinator.apply;
 
+import dev.facesweep.coordinator.cli.Environment;
 import dev.facesweep.coordinator.cli.ExitCode;
 import dev.facesweep.coordinator.cli.JsonOutput;
+import dev.facesweep.coordinator.cli.StateOptions;
 import dev.facesweep.coordinator.cli.UsageError;
 import dev.facesweep.coordinator.plan.Plan;
 import dev.facesweep.coordinator.plan.PlanFormatException;
 import dev.facesweep.coordinator.plan.PlanJson;
-import dev.facesweep.coordinator.plan.StateOptions;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -57,7 +58,7 @@ public final class ApplyCommand implements Callable<Integer> {
         }
         try {
             if (resume != null) {
-                Applies applies = ApplyCommands.applies(stateOptions.resolve(null), err, !json);
+                Applies applies = ApplyCommands.applies(stateOptions.stateDir(Environment.current(), null), err, !json);
                 return report(applies.resume(resume), out, err, "resumed");
             }
             Plan plan;
@@ -66,7 +67,8 @@ public final class ApplyCommand implements Callable<Integer> {
             } catch (PlanFormatException e) {
                 throw new UsageError(e.getMessage(), e);
             }
-            Applies applies = ApplyCommands.applies(stateOptions.resolve(Path.of(plan.root())), err, !json);
+            Path state = stateOptions.stateDir(Environment.current(), Path.of(plan.root()));
+            Applies applies = ApplyCommands.applies(state, err, !json);
             if (dryRun) {
                 return dryRun(applies.dryRun(plan), out, err);
             }

@@ -5,6 +5,7 @@ import dev.facesweep.coordinator.plan.FacesetPlan;
 import dev.facesweep.coordinator.plan.InputFile;
 import dev.facesweep.coordinator.plan.Plan;
 import dev.facesweep.coordinator.plan.PlanInputs;
+import dev.facesweep.corpus.CorpusPath;
 import java.io.IOException;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
@@ -95,7 +96,7 @@ final class ApplyPlanner {
     private void fsz(FacesetPlan f, String archive, Set<String> names) {
         Fsz.Listing listing;
         try {
-            listing = Fsz.read(CorpusPaths.resolve(root, archive));
+            listing = Fsz.read(CorpusPath.resolve(root, archive));
         } catch (Fsz.FszException e) {
             problems.add(archive + ": damaged archive (" + e.getMessage() + "), left untouched: it still holds the"
                     + " pruned images; rebuild it from " + f.name() + "/faces/ by hand");
@@ -176,7 +177,7 @@ final class ApplyPlanner {
     }
 
     private boolean appearedSincePlan(String rel) {
-        if (Files.exists(CorpusPaths.resolve(root, rel), LinkOption.NOFOLLOW_LINKS)) {
+        if (Files.exists(CorpusPath.resolve(root, rel), LinkOption.NOFOLLOW_LINKS)) {
             problems.add(rel + ": appeared after the plan was made, left untouched (make the plan again to"
                     + " include it)");
             return true;
@@ -199,7 +200,7 @@ final class ApplyPlanner {
         if (createdDirs.contains(rel)) {
             return;
         }
-        Path dir = CorpusPaths.resolve(root, rel);
+        Path dir = CorpusPath.resolve(root, rel);
         if (Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
             return;
         }
@@ -212,7 +213,7 @@ final class ApplyPlanner {
         for (int n = 0; ; n++) {
             String candidate = CorpusPaths.join(dir, n == 0 ? name : CorpusPaths.withSuffix(name, n));
             if (!claimed.contains(candidate)
-                    && !Files.exists(CorpusPaths.resolve(root, candidate), LinkOption.NOFOLLOW_LINKS)) {
+                    && !Files.exists(CorpusPath.resolve(root, candidate), LinkOption.NOFOLLOW_LINKS)) {
                 claimed.add(candidate);
                 return candidate;
             }
@@ -221,7 +222,7 @@ final class ApplyPlanner {
 
     private String readText(String rel) {
         try {
-            byte[] bytes = Files.readAllBytes(CorpusPaths.resolve(root, rel));
+            byte[] bytes = Files.readAllBytes(CorpusPath.resolve(root, rel));
             return StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(bytes)).toString();
         } catch (CharacterCodingException e) {
             problems.add(rel + ": is not UTF-8 text, left untouched");

@@ -1,36 +1,14 @@
 package dev.facesweep.coordinator.apply;
 
-import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 
-/** Relative paths of a plan (forward slashes, inside the root) and the files they name. */
+/**
+ * Names inside a plan's relative paths (forward slashes); {@link dev.facesweep.corpus.CorpusPath} turns a relative path
+ * into its file.
+ */
 final class CorpusPaths {
 
     private CorpusPaths() {
-    }
-
-    /**
-     * The file a relative path names; throws when the path is absolute, climbs out with {@code ..}, or cannot be
-     * represented (a hostile or damaged plan).
-     */
-    static Path resolve(Path root, String rel) {
-        if (rel == null || rel.isEmpty() || rel.startsWith("/") || rel.contains("\\") || rel.contains("\0")) {
-            throw new IllegalArgumentException("path '" + rel + "' is not a relative path with forward slashes");
-        }
-        for (String part : rel.split("/", -1)) {
-            if (part.isEmpty() || part.equals(".") || part.equals("..")) {
-                throw new IllegalArgumentException("path '" + rel + "' has an empty, '.' or '..' part");
-            }
-        }
-        try {
-            Path p = root.resolve(rel).normalize();
-            if (!p.startsWith(root)) {
-                throw new IllegalArgumentException("path '" + rel + "' leaves the corpus root");
-            }
-            return p;
-        } catch (InvalidPathException e) {
-            throw new IllegalArgumentException("path '" + rel + "' cannot be represented here: " + e.getMessage());
-        }
     }
 
     static String parent(String rel) {

@@ -1,9 +1,10 @@
 package dev.facesweep.coordinator.apply;
 
+import dev.facesweep.coordinator.cli.Environment;
 import dev.facesweep.coordinator.cli.ExitCode;
 import dev.facesweep.coordinator.cli.JsonOutput;
+import dev.facesweep.coordinator.cli.StateOptions;
 import dev.facesweep.coordinator.cli.UsageError;
-import dev.facesweep.coordinator.plan.StateOptions;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.Locale;
@@ -35,7 +36,7 @@ public final class HistoryCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         List<HistoryEntry> entries;
         try {
-            entries = ApplyCommands.applies(stateOptions.resolve(null), err, false).history();
+            entries = ApplyCommands.applies(stateOptions.stateDir(Environment.current(), null), err, false).history();
         } catch (ApplyException e) {
             throw new UsageError(e.getMessage(), e);
         }

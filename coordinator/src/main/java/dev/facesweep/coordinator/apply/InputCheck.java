@@ -5,6 +5,7 @@ import dev.facesweep.coordinator.plan.FacesetPlan;
 import dev.facesweep.coordinator.plan.InputFile;
 import dev.facesweep.coordinator.plan.Plan;
 import dev.facesweep.corpus.ContentHash;
+import dev.facesweep.corpus.CorpusPath;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -39,7 +40,7 @@ final class InputCheck {
             String rel = e.getKey();
             Path file;
             try {
-                file = CorpusPaths.resolve(root, rel);
+                file = CorpusPath.resolve(root, rel);
             } catch (IllegalArgumentException ex) {
                 changed.add(rel + ": " + ex.getMessage());
                 continue;
@@ -79,7 +80,7 @@ final class InputCheck {
                     continue;
                 }
                 try {
-                    CorpusPaths.resolve(root, f.name());
+                    CorpusPath.resolve(root, f.name());
                 } catch (IllegalArgumentException ex) {
                     changed.add("face set " + f.name() + ": " + ex.getMessage());
                 }

@@ -1,10 +1,12 @@
 package dev.facesweep.coordinator.apply;
 
+import dev.facesweep.coordinator.cli.Environment;
 import dev.facesweep.coordinator.cli.ExitCode;
 import dev.facesweep.coordinator.cli.JsonOutput;
+import dev.facesweep.coordinator.cli.StateOptions;
 import dev.facesweep.coordinator.cli.UsageError;
-import dev.facesweep.coordinator.plan.StateOptions;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -41,7 +43,8 @@ public final class RevertCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         ApplyOutcome outcome;
         try {
-            outcome = ApplyCommands.applies(stateOptions.resolve(null), err, !json).revert(applyId);
+            Path state = stateOptions.stateDir(Environment.current(), null);
+            outcome = ApplyCommands.applies(state, err, !json).revert(applyId);
         } catch (ApplyException e) {
             throw new UsageError(e.getMessage(), e);
         }

@@ -2,6 +2,7 @@ package dev.facesweep.coordinator.apply;
 
 import dev.facesweep.coordinator.metrics.ApplyMetrics;
 import dev.facesweep.coordinator.plan.InputFile;
+import dev.facesweep.corpus.CorpusPath;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -83,13 +84,13 @@ final class Reverter {
     }
 
     private Undo inspect(Op op, JournalState state) throws IOException, Blocked {
-        Path path = CorpusPaths.resolve(root, op.path());
+        Path path = CorpusPath.resolve(root, op.path());
         switch (op.type()) {
             case MKDIR -> {
                 return Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS) ? Undo.REMOVE_DIR_IF_EMPTY : null;
             }
             case MOVE -> {
-                Path to = CorpusPaths.resolve(root, op.to());
+                Path to = CorpusPath.resolve(root, op.to());
                 boolean source = FileOps.exists(path);
                 boolean target = FileOps.exists(to);
                 if (source && !target) {
@@ -113,7 +114,7 @@ final class Reverter {
                 return Undo.MOVE_BACK;
             }
             case MOVE_DIR -> {
-                Path to = CorpusPaths.resolve(root, op.to());
+                Path to = CorpusPath.resolve(root, op.to());
                 boolean source = FileOps.exists(path);
                 boolean target = FileOps.exists(to);
                 if (source && !target) {
@@ -155,7 +156,7 @@ final class Reverter {
             after = new InputFile(done.get("after_size").asLong(), done.get("after_sha256").asString());
         } else {
             try {
-                after = Applier.expectedAfter(dir, producer, files, op, CorpusPaths.resolve(root, op.temp()));
+                after = Applier.expectedAfter(dir, producer, files, op, CorpusPath.resolve(root, op.temp()));
             } catch (Applier.OpFailure | Producer.ProduceException e) {
                 throw new Blocked(e.getMessage());
             }
@@ -201,7 +202,7 @@ final class Reverter {
             }
             for (Op op : dir.ops()) {
                 if (op.temp() != null) {
-                    Files.deleteIfExists(CorpusPaths.resolve(root, op.temp()));
+                    Files.deleteIfExists(CorpusPath.resolve(root, op.temp()));
                 }
             }
             ObjectNode finish = Journal.MAPPER.createObjectNode();
@@ -213,22 +214,22 @@ final class Reverter {
 
     private boolean undo(Step step, List<String> notes) throws IOException {
         Op op = step.op();
-        Path path = CorpusPaths.resolve(root, op.path());
+        Path path = CorpusPath.resolve(root, op.path());
         switch (step.undo()) {
             case MOVE_BACK -> {
-                FileOps.moveNoOverwrite(CorpusPaths.resolve(root, op.to()), path, false);
+                FileOps.moveNoOverwrite(CorpusPath.resolve(root, op.to()), path, false);
                 return true;
             }
             case MOVE_DIR_BACK -> {
-                FileOps.moveNoOverwrite(CorpusPaths.resolve(root, op.to()), path, true);
+                FileOps.moveNoOverwrite(CorpusPath.resolve(root, op.to()), path, true);
                 return true;
             }
             case REMOVE_DUPLICATE -> {
-                Files.delete(CorpusPaths.resolve(root, op.to()));
+                Files.delete(CorpusPath.resolve(root, op.to()));
                 return true;
             }
             case RESTORE -> {
-                Path temp = CorpusPaths.resolve(root, op.temp());
+                Path temp = CorpusPath.resolve(root, op.temp());
                 FileOps.copyDurably(dir.backup(op), temp);
                 if (!content(temp).equals(op.before())) {
                     Files.delete(temp);

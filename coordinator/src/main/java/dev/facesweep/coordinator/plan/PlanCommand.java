@@ -1,7 +1,9 @@
 package dev.facesweep.coordinator.plan;
 
+import dev.facesweep.coordinator.cli.Environment;
 import dev.facesweep.coordinator.cli.ExitCode;
 import dev.facesweep.coordinator.cli.JsonOutput;
+import dev.facesweep.coordinator.cli.StoreOptions;
 import dev.facesweep.coordinator.cli.UsageError;
 import dev.facesweep.coordinator.store.ScanInfo;
 import dev.facesweep.coordinator.store.ScanStore;
@@ -49,12 +51,7 @@ public final class PlanCommand implements Callable<Integer> {
     String scan;
 
     @Mixin
-    StateOptions stateOptions = new StateOptions();
-
-    @Option(names = "--store", paramLabel = "URL",
-            description = "JDBC URL of the scan store (default: the SQLite store in the state folder); user and"
-                    + " password from FACESWEEP_STORE_USER / FACESWEEP_STORE_PASSWORD.")
-    String storeUrl;
+    StoreOptions stateOptions = new StoreOptions();
 
     @Option(names = "--image-threshold", paramLabel = "P", defaultValue = "0.7",
             description = "Flag threshold for attributes without their own (default ${DEFAULT-VALUE}).")
@@ -97,9 +94,10 @@ public final class PlanCommand implements Callable<Integer> {
                 throw new UsageError(e.getMessage(), e);
             }
         }
-        Path stateDir = stateOptions.resolve(null);
-        try (ScanStore store = openStore(stateDir)) {
-            ScanInfo info = findScan(store);
+        Map<String, String> env = Environment.current();
+        Path stateDir = stateOptions.stateDir(env, null);
+        try (ScanStore store = stateOptions.openExisting(env, stateDir, Clock.systemUTC())) {
+            ScanInfo info = StoreOptions.find(store, scan, stateDir);
             List<String> warnings = new ArrayList<>();
             Thresholds thresholds;
             try {
@@ -130,27 +128,6 @@ public final class PlanCommand implements Callable<Integer> {
         } catch (StoreException e) {
             throw new UsageError(e.getMessage(), e);
         }
-    }
-
-    private ScanStore openStore(Path stateDir) {
-        if (storeUrl != null) {
-            return ScanStore.jdbc(storeUrl, System.getenv("FACESWEEP_STORE_USER"),
-                    System.getenv("FACESWEEP_STORE_PASSWORD"), Clock.systemUTC());
-        }
-        if (!Files.isRegularFile(stateDir.resolve(ScanStore.SQLITE_FILE))) {
-            throw new UsageError("no scan store in " + stateDir + " (no " + ScanStore.SQLITE_FILE + "): pass the"
-                    + " state folder of a scan with --state, or the store with --store URL");
-        }
-        return ScanStore.sqlite(stateDir, Clock.systemUTC());
-    }
-
-    private ScanInfo findScan(ScanStore store) {
-        if (scan.equals("latest")) {
-            return store.latestScan().orElseThrow(() -> new UsageError("the store has no scan yet: run"
-                    + " 'facesweep scan ROOT' first"));
-        }
-        return store.scan(scan).orElseThrow(() -> new UsageError("no scan " + scan + " in the store: use 'latest'"
-                + " or an id that 'facesweep status' lists"));
     }
 
     private static void write(Plan plan, Path file) {

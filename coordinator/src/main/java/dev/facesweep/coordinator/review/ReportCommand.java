@@ -1,14 +1,15 @@
 package dev.facesweep.coordinator.review;
 
+import dev.facesweep.coordinator.cli.Environment;
 import dev.facesweep.coordinator.cli.ExitCode;
 import dev.facesweep.coordinator.cli.JsonOutput;
+import dev.facesweep.coordinator.cli.StoreOptions;
 import dev.facesweep.coordinator.cli.UsageError;
 import dev.facesweep.coordinator.plan.Overrides;
 import dev.facesweep.coordinator.plan.Plan;
 import dev.facesweep.coordinator.plan.PlanFormatException;
 import dev.facesweep.coordinator.plan.PlanJson;
 import dev.facesweep.coordinator.plan.Thresholds;
-import dev.facesweep.coordinator.store.ScanInfo;
 import dev.facesweep.coordinator.store.ScanStore;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -42,7 +43,7 @@ public final class ReportCommand implements Callable<Integer> {
     String source;
 
     @Mixin
-    StateOptions state;
+    StoreOptions state;
 
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Folder to write index.html and"
             + " thumbs/ into (created if needed).")
@@ -59,8 +60,8 @@ public final class ReportCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter stdout = spec.commandLine().getOut();
         PrintWriter stderr = spec.commandLine().getErr();
-        Map<String, String> env = System.getenv();
-        Path stateDir = state.stateDir(env);
+        Map<String, String> env = Environment.current();
+        Path stateDir = state.stateDir(env, null);
         Thumbnails thumbnails;
         try {
             thumbnails = new Thumbnails(thumbnailSize);
@@ -68,7 +69,7 @@ public final class ReportCommand implements Callable<Integer> {
             throw new UsageError("--thumbnail-size: " + e.getMessage());
         }
         Plan plan = readPlanIfFile();
-        try (ScanStore store = StateOptions.openExisting(stateDir, state.storeUrl(env), env, Clock.systemUTC())) {
+        try (ScanStore store = state.openExisting(env, stateDir, Clock.systemUTC())) {
             ReviewWorkspace workspace = new ReviewWorkspace(store, stateDir, thumbnails, Clock.systemUTC());
             ContactSheet sheet;
             String what;
@@ -77,7 +78,7 @@ public final class ReportCommand implements Callable<Integer> {
                     sheet = workspace.sheet(plan);
                     what = "plan " + plan.id();
                 } else {
-                    String scanId = scanId(store, stateDir);
+                    String scanId = StoreOptions.find(store, source, stateDir).id();
                     Overrides overrides = workspace.overrides(scanId);
                     sheet = workspace.sheet(scanId, Thresholds.defaults());
                     what = "plan preview of scan " + scanId + " with the default thresholds"
@@ -134,13 +135,5 @@ public final class ReportCommand implements Callable<Integer> {
         } catch (PlanFormatException e) {
             throw new UsageError(e.getMessage(), e);
         }
-    }
-
-    private String scanId(ScanStore store, Path stateDir) {
-        if (source.equals("latest")) {
-            return store.latestScan().map(ScanInfo::id).orElseThrow(() -> new UsageError("there is no scan in "
-                    + stateDir + " yet: run facesweep scan ROOT first"));
-        }
-        return source;
     }
 }

@@ -14,6 +14,7 @@ import dev.facesweep.coordinator.store.ScanCounts;
 import dev.facesweep.coordinator.store.ScanInfo;
 import dev.facesweep.coordinator.store.ScanState;
 import dev.facesweep.coordinator.store.ScanStore;
+import dev.facesweep.corpus.CorpusPath;
 import java.io.IOException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
@@ -279,8 +280,23 @@ public final class ReviewWorkspace {
 
     /** The cached thumbnail of {@code root/relativePath}, whose content must hash to {@code sha256}. */
     Path thumbnail(String root, String relativePath, String sha256) throws ThumbnailException {
-        Path original = CorpusPaths.resolve(Path.of(root), relativePath);
+        Path original = corpusFile(Path.of(root), relativePath);
         return thumbnails.cached(thumbnailDir(), sha256, original);
+    }
+
+    /**
+     * The corpus file a stored relative path names; a path or link leading out of the root is a bad request (the
+     * store or the request was tampered with), never served.
+     */
+    static Path corpusFile(Path root, String relativePath) {
+        try {
+            return CorpusPath.resolveInside(root, relativePath);
+        } catch (IllegalArgumentException e) {
+            throw new ReviewException(ReviewException.Kind.BAD_REQUEST, e.getMessage() + ": refused");
+        } catch (IOException e) {
+            throw new ReviewException(ReviewException.Kind.CONFLICT, "cannot resolve " + relativePath + " in "
+                    + root + ": " + e.getMessage(), e);
+        }
     }
 
     public int thumbnailSize() {

@@ -1,13 +1,15 @@
 package dev.facesweep.coordinator.scan;
 
+import dev.facesweep.coordinator.cli.Environment;
 import dev.facesweep.coordinator.cli.ExitCode;
+import dev.facesweep.coordinator.cli.ModelOptions;
+import dev.facesweep.coordinator.cli.StoreOptions;
 import dev.facesweep.coordinator.cli.UsageError;
 import dev.facesweep.coordinator.results.PromptScoring;
 import dev.facesweep.coordinator.results.Rescorer;
 import dev.facesweep.coordinator.store.ScanCounts;
 import dev.facesweep.coordinator.store.ScanInfo;
 import dev.facesweep.coordinator.store.ScanStore;
-import dev.facesweep.coordinator.cli.ModelOptions;
 import dev.facesweep.model.BundleException;
 import dev.facesweep.model.ClipModel;
 import dev.facesweep.model.CpuSessionConfigurer;
@@ -18,6 +20,7 @@ import dev.facesweep.scoring.PromptSetException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -46,7 +49,7 @@ public final class RescoreCommand implements Callable<Integer> {
     ModelOptions model;
 
     @Mixin
-    StoreOptions storeOptions;
+    StoreOptions stateOptions;
 
     @Option(names = "--json", description = "Print the counts as one JSON line.")
     boolean json;
@@ -63,9 +66,10 @@ public final class RescoreCommand implements Callable<Integer> {
         } catch (PromptSetException e) {
             throw new UsageError(e.getMessage(), e);
         }
-        Path stateDir = storeOptions.stateDirForStoredScans();
+        Map<String, String> env = Environment.current();
+        Path stateDir = stateOptions.stateDir(env, null);
         Clock clock = Clock.systemUTC();
-        try (ScanStore store = storeOptions.openExisting(stateDir, clock)) {
+        try (ScanStore store = stateOptions.openExisting(env, stateDir, clock)) {
             ScanInfo from = StoreOptions.find(store, scanId, stateDir);
             ModelBundle bundle = model.load();
             if (!bundle.modelId().equals(from.modelId())) {

@@ -1,11 +1,14 @@
 package dev.facesweep.coordinator.scan;
 
+import dev.facesweep.coordinator.cli.Environment;
 import dev.facesweep.coordinator.cli.ExitCode;
+import dev.facesweep.coordinator.cli.ModelOptions;
+import dev.facesweep.coordinator.cli.StoreOptions;
 import dev.facesweep.coordinator.cli.UsageError;
 import dev.facesweep.coordinator.dispatch.DispatchException;
 import dev.facesweep.coordinator.dispatch.Dispatcher;
-import dev.facesweep.coordinator.dispatch.WorkerStatus;
 import dev.facesweep.coordinator.dispatch.EmbeddedDispatcher;
+import dev.facesweep.coordinator.dispatch.WorkerStatus;
 import dev.facesweep.coordinator.rabbit.BrokerSettings;
 import dev.facesweep.coordinator.rabbit.QueueNames;
 import dev.facesweep.coordinator.rabbit.RabbitDispatcher;
@@ -14,7 +17,6 @@ import dev.facesweep.coordinator.results.ResultRecorder;
 import dev.facesweep.coordinator.store.ScanStore;
 import dev.facesweep.corpus.CorpusException;
 import dev.facesweep.corpus.CorpusWalk;
-import dev.facesweep.coordinator.cli.ModelOptions;
 import dev.facesweep.model.BundleException;
 import dev.facesweep.model.ClipModel;
 import dev.facesweep.model.CpuSessionConfigurer;
@@ -30,6 +32,7 @@ import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -72,7 +75,7 @@ public final class ScanCommand implements Callable<Integer> {
     String queuePrefix;
 
     @Mixin
-    StoreOptions storeOptions;
+    StoreOptions stateOptions;
 
     @Option(names = "--batch-size", paramLabel = "N", defaultValue = "" + ScanSettings.DEFAULT_BATCH_SIZE,
             description = "Images per batch message (default: ${DEFAULT-VALUE}).")
@@ -121,14 +124,15 @@ public final class ScanCommand implements Callable<Integer> {
         ScanSettings settings = ScanSettings.defaults().withBatchSize(batchSize).withInline(inline)
                 .withNoWorkerHint(broker != null ? ScanSettings.defaults().noWorkerHint() : null);
         int cores = Runtime.getRuntime().availableProcessors();
-        try (ScanStore store = storeOptions.open(storeOptions.stateDir(corpus.resolve(".facesweep")), clock);
+        Map<String, String> env = Environment.current();
+        try (ScanStore store = stateOptions.open(env, stateOptions.stateDir(env, corpus), clock);
                 ClipModel clip = open(bundle, new CpuSessionConfigurer(cores, batchSize))) {
             PromptScoring scoring = embed(clip, promptSet);
             ConsoleMonitor monitor = new ConsoleMonitor(err, "scan");
             ScanOutcome outcome;
             String transport;
             List<WorkerStatus> workers;
-            try (Dispatcher dispatcher = dispatcher(clip, corpus, cores, clock);
+            try (Dispatcher dispatcher = dispatcher(clip, corpus, cores, clock, env);
                     ScanMetricsEndpoint metrics = ScanMetricsEndpoint.open(metricsOption, monitor::note)) {
                 transport = dispatcher.description();
                 ScanSetup.Opened opened = ScanSetup.openOrResume(store, corpus, scoring,
@@ -188,11 +192,11 @@ public final class ScanCommand implements Callable<Integer> {
         }
     }
 
-    private Dispatcher dispatcher(ClipModel clip, Path corpus, int cores, Clock clock) {
+    private Dispatcher dispatcher(ClipModel clip, Path corpus, int cores, Clock clock, Map<String, String> env) {
         if (broker != null) {
             BrokerSettings settings = BrokerSettings.defaults(broker).withCredentials(
-                    Environment.get(Environment.BROKER_USER), Environment.get(Environment.BROKER_PASSWORD));
-            String prefix = !queuePrefix.isBlank() ? queuePrefix : Environment.get(Environment.AMQP_PREFIX);
+                    Environment.get(env, Environment.BROKER_USER), Environment.get(env, Environment.BROKER_PASSWORD));
+            String prefix = !queuePrefix.isBlank() ? queuePrefix : Environment.get(env, Environment.AMQP_PREFIX);
             if (prefix != null) {
                 settings = settings.withNames(QueueNames.withPrefix(prefix.strip()));
             }

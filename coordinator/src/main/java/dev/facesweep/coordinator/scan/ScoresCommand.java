@@ -1,6 +1,8 @@
 package dev.facesweep.coordinator.scan;
 
+import dev.facesweep.coordinator.cli.Environment;
 import dev.facesweep.coordinator.cli.ExitCode;
+import dev.facesweep.coordinator.cli.StoreOptions;
 import dev.facesweep.coordinator.store.ImageRecord;
 import dev.facesweep.coordinator.store.ScanInfo;
 import dev.facesweep.coordinator.store.ScanStore;
@@ -35,7 +37,7 @@ public final class ScoresCommand implements Callable<Integer> {
     String scanId;
 
     @Mixin
-    StoreOptions storeOptions;
+    StoreOptions stateOptions;
 
     @Option(names = "--json", description = "One JSON object per line.")
     boolean json;
@@ -46,8 +48,9 @@ public final class ScoresCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        Path stateDir = storeOptions.stateDirForStoredScans();
-        try (ScanStore store = storeOptions.openExisting(stateDir, Clock.systemUTC())) {
+        Map<String, String> env = Environment.current();
+        Path stateDir = stateOptions.stateDir(env, null);
+        try (ScanStore store = stateOptions.openExisting(env, stateDir, Clock.systemUTC())) {
             ScanInfo scan = StoreOptions.find(store, scanId, stateDir);
             if (json) {
                 JsonMapper mapper = JsonMapper.shared();

@@ -1,12 +1,15 @@
 package dev.facesweep.coordinator.scan;
 
+import dev.facesweep.coordinator.cli.Environment;
 import dev.facesweep.coordinator.cli.ExitCode;
+import dev.facesweep.coordinator.cli.StoreOptions;
 import dev.facesweep.coordinator.store.ScanCounts;
 import dev.facesweep.coordinator.store.ScanStore;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -29,7 +32,7 @@ public final class StatusCommand implements Callable<Integer> {
     String scanId;
 
     @Mixin
-    StoreOptions storeOptions;
+    StoreOptions stateOptions;
 
     @Option(names = "--json", description = "One JSON object.")
     boolean json;
@@ -50,8 +53,9 @@ public final class StatusCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        Path stateDir = storeOptions.stateDirForStoredScans();
-        try (ScanStore store = storeOptions.openExisting(stateDir, clock)) {
+        Map<String, String> env = Environment.current();
+        Path stateDir = stateOptions.stateDir(env, null);
+        try (ScanStore store = stateOptions.openExisting(env, stateDir, clock)) {
             ScanStatus status = ScanStatus.of(store, StoreOptions.find(store, scanId, stateDir), clock.instant());
             if (json) {
                 out.println(JsonMapper.shared().writeValueAsString(json(status)));

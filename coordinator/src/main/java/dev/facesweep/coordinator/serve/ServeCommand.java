@@ -1,7 +1,8 @@
 package dev.facesweep.coordinator.serve;
 
+import dev.facesweep.coordinator.cli.Environment;
 import dev.facesweep.coordinator.cli.ExitCode;
-import dev.facesweep.coordinator.review.StateOptions;
+import dev.facesweep.coordinator.cli.StoreOptions;
 import dev.facesweep.coordinator.review.Thumbnails;
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
@@ -25,7 +26,7 @@ public final class ServeCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Mixin
-    StateOptions state;
+    StoreOptions state;
 
     @Option(names = "--port", paramLabel = "PORT", defaultValue = "8080",
             description = "HTTP port (default: ${DEFAULT-VALUE}; 0 picks a free one).")
@@ -43,9 +44,10 @@ public final class ServeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         PrintWriter out = spec.commandLine().getOut();
-        try (ReviewServer server = ReviewServer.start(properties(System.getenv()))) {
-            out.println("facesweep serve: review page at " + server.url() + " (state " + state.stateDir(System
-                    .getenv()) + "); Ctrl-C stops");
+        Map<String, String> env = Environment.current();
+        try (ReviewServer server = ReviewServer.start(properties(env))) {
+            out.println("facesweep serve: review page at " + server.url() + " (state " + state.stateDir(env, null)
+                    + "); Ctrl-C stops");
             out.flush();
             server.awaitShutdown();
         }
@@ -57,12 +59,12 @@ public final class ServeCommand implements Callable<Integer> {
         Map<String, Object> p = new LinkedHashMap<>();
         p.put("server.port", port);
         p.put("server.address", bind);
-        p.put("facesweep.serve.state", state.stateDir(env).toString());
+        p.put("facesweep.serve.state", state.stateDir(env, null).toString());
         String url = state.storeUrl(env);
         if (url != null) {
             p.put("facesweep.serve.store.url", url);
-            putIfSet(p, "facesweep.serve.store.user", env.get(StateOptions.ENV_STORE_USER));
-            putIfSet(p, "facesweep.serve.store.password", env.get(StateOptions.ENV_STORE_PASSWORD));
+            putIfSet(p, "facesweep.serve.store.user", Environment.get(env, Environment.STORE_USER));
+            putIfSet(p, "facesweep.serve.store.password", Environment.get(env, Environment.STORE_PASSWORD));
         }
         p.put("facesweep.serve.thumbnails.size", thumbnailSize);
         return p;

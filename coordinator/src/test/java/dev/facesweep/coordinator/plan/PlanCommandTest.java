@@ -150,11 +150,11 @@ class PlanCommandTest {
         Path out = tmp.resolve("plan.json");
         CliRunner.Result noScan = CliRunner.run("plan", "nope", "--state", state.toString(), "--out", out.toString());
         assertThat(noScan.exit()).isEqualTo(2);
-        assertThat(noScan.err()).contains("no scan nope");
+        assertThat(noScan.err()).contains("no scan 'nope'");
         CliRunner.Result noStore = CliRunner.run("plan", "latest", "--state", tmp.resolve("empty").toString(),
                 "--out", out.toString());
         assertThat(noStore.exit()).isEqualTo(2);
-        assertThat(noStore.err()).contains("no scan store in");
+        assertThat(noStore.err()).contains("no scans in " + tmp.resolve("empty")).contains("--state");
         Path overrides = tmp.resolve("o.json");
         Files.writeString(overrides, "{\"facesets\": {\"beta\": \"drop\"}}");
         CliRunner.Result badOverride = CliRunner.run("plan", "latest", "--state", state.toString(), "--out",

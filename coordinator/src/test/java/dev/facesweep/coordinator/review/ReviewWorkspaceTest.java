@@ -198,14 +198,16 @@ class ReviewWorkspaceTest {
     @Test
     void pathsLeavingTheRootAreRefused() throws Exception {
         Path root = corpus.root();
-        assertThatThrownBy(() -> CorpusPaths.resolve(root, "../outside.png")).isInstanceOf(ReviewException.class)
-                .hasMessageContaining("leaves the corpus root");
-        assertThatThrownBy(() -> CorpusPaths.resolve(root, "/etc/passwd")).isInstanceOf(ReviewException.class);
+        assertThatThrownBy(() -> ReviewWorkspace.corpusFile(root, "../outside.png"))
+                .isInstanceOf(ReviewException.class)
+                .hasMessageContaining("'..' part");
+        assertThatThrownBy(() -> ReviewWorkspace.corpusFile(root, "/etc/passwd"))
+                .isInstanceOf(ReviewException.class);
         Path outside = Files.writeString(dir.resolve("secret.png"), "x");
         Files.createSymbolicLink(root.resolve("faceset_keep/faces/link.png"), outside);
-        assertThatThrownBy(() -> CorpusPaths.resolve(root, "faceset_keep/faces/link.png"))
+        assertThatThrownBy(() -> ReviewWorkspace.corpusFile(root, "faceset_keep/faces/link.png"))
                 .isInstanceOf(ReviewException.class).hasMessageContaining("link");
-        assertThat(CorpusPaths.resolve(root, "faceset_keep/faces/k1.png"))
+        assertThat(ReviewWorkspace.corpusFile(root, "faceset_keep/faces/k1.png"))
                 .isEqualTo(root.resolve("faceset_keep/faces/k1.png"));
     }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 import static org.awaitility.Awaitility.await;
 
+import dev.facesweep.coordinator.cli.Environment;
 import dev.facesweep.coordinator.cli.ExitCode;
 import dev.facesweep.coordinator.cli.FacesweepCli;
 import dev.facesweep.coordinator.rabbit.QueueNames;
@@ -74,7 +75,9 @@ class DistributedScanIT {
         TestBroker.connect("facesweep-it-probe").abort();
         prefix = "it-" + UUID.randomUUID().toString().substring(0, 8) + ".";
         names = QueueNames.withPrefix(prefix);
-        Environment.use(name -> Environment.AMQP_PREFIX.equals(name) ? prefix : System.getenv(name));
+        Map<String, String> env = new HashMap<>(System.getenv());
+        env.put(Environment.AMQP_PREFIX, prefix);
+        Environment.use(env);
     }
 
     @AfterEach
@@ -85,7 +88,7 @@ class DistributedScanIT {
             }
         } finally {
             background.shutdownNow();
-            Environment.use(System::getenv);
+            Environment.use(null);
             if (brokerUrl.equals(TestBroker.URL)) {
                 TestBroker.delete(names);
             }

@@ -3,6 +3,7 @@ package dev.facesweep.coordinator.scan;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.facesweep.coordinator.cli.Environment;
 import dev.facesweep.coordinator.cli.ExitCode;
 import dev.facesweep.testing.Fixtures;
 import dev.facesweep.testing.ScoringReference;
@@ -169,7 +170,7 @@ class EmbeddedScanIT {
         assertThat(noBroker.err()).contains("cannot connect to the broker at amqp://guest:***@127.0.0.1:1/")
                 .doesNotContain("secret");
 
-        Environment.use(name -> null);
+        Environment.use(Map.of());
         try {
             Cli noModel = Cli.run("scan", root.toString(), "--json");
             assertThat(noModel.exitCode()).isEqualTo(ExitCode.USAGE);
@@ -177,7 +178,7 @@ class EmbeddedScanIT {
             assertThat(noModel.err()).contains("--model DIR").contains("FACESWEEP_MODEL")
                     .contains("model pull").contains("tools/export_openclip.py");
         } finally {
-            Environment.use(System::getenv);
+            Environment.use(null);
         }
     }
 
