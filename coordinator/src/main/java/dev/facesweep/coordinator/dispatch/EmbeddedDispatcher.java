@@ -3,64 +3,70 @@ package dev.facesweep.coordinator.dispatch;
 import dev.facesweep.protocol.BatchMessage;
 import dev.facesweep.protocol.ResultMessage;
 import dev.facesweep.worker.BatchHandler;
+import dev.facesweep.worker.BatchStages;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * In-process workers: each published batch is handed to a {@link BatchHandler} on one of {@code threads} daemon
- * threads, and its result goes straight to the listener. With two threads, one batch is decoded while the other
- * is in the model (the model serialises its own runs).
+ * In-process workers with the RabbitMQ worker's pipeline: a <em>prepare</em> thread reads and decodes the next batch
+ * ({@link BatchStages#prepare}) while the <em>inference</em> thread runs the model on the current one
+ * ({@link BatchStages#infer}), so the embedded scan does the same work in the same order as a worker on the same
+ * model and threads; each result goes straight to the listener.
  *
- * <p>A batch whose handler throws is tried again with the attempt count raised, up to {@code maxAttempts} in
- * all, then parked: the same bound the RabbitMQ workers apply ({@link dev.facesweep.protocol.Topology}).
+ * <p>A batch whose handler throws (in either stage) is tried again with the attempt count raised, up to
+ * {@code maxAttempts} in all, then parked: the same bound the RabbitMQ workers apply
+ * ({@link dev.facesweep.protocol.Topology}).
  *
  * <p>The dispatcher owns the handler: {@link #close()} closes it when it is {@link AutoCloseable}.
  */
 public final class EmbeddedDispatcher implements Dispatcher {
 
     private static final Logger log = LoggerFactory.getLogger(EmbeddedDispatcher.class);
+    /** One batch in the model, one decoded and waiting, one being decoded: neither thread idles. */
+    private static final int CAPACITY = 3;
 
     private final BatchHandler handler;
-    private final int threads;
+    private final BatchStages stages;
     private final int maxAttempts;
-    private final ExecutorService pool;
+    private final BlockingQueue<BatchMessage> toPrepare = new LinkedBlockingQueue<>();
+    private final BlockingQueue<Prepared> toInfer = new ArrayBlockingQueue<>(1);
+    private final Thread preparer;
+    private final Thread inferrer;
     private volatile DispatchListener listener;
+    private volatile boolean closed;
 
-    /**
-     * @param threads batches handled at once
-     * @param maxAttempts tries per batch before it is parked
-     */
-    public EmbeddedDispatcher(BatchHandler handler, int threads, int maxAttempts) {
-        if (threads < 1 || maxAttempts < 1) {
-            throw new IllegalArgumentException("embedded workers need at least one thread and one attempt");
+    /** A batch out of the prepare stage: its decoded images, or why preparing it failed. */
+    private record Prepared(BatchMessage batch, Object value, RuntimeException failure) {
+    }
+
+    /** @param maxAttempts tries per batch before it is parked */
+    public EmbeddedDispatcher(BatchHandler handler, int maxAttempts) {
+        if (maxAttempts < 1) {
+            throw new IllegalArgumentException("embedded workers need at least one attempt per batch");
         }
         this.handler = Objects.requireNonNull(handler, "handler");
-        this.threads = threads;
+        this.stages = BatchStages.of(handler);
         this.maxAttempts = maxAttempts;
-        AtomicInteger n = new AtomicInteger();
-        this.pool = Executors.newFixedThreadPool(threads, r -> {
-            Thread t = new Thread(r, "facesweep-embedded-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
+        this.preparer = daemon("facesweep-embedded-prepare", this::prepareLoop);
+        this.inferrer = daemon("facesweep-embedded-infer", this::inferLoop);
     }
 
     @Override
     public void start(DispatchListener listener) {
         this.listener = Objects.requireNonNull(listener, "listener");
+        preparer.start();
+        inferrer.start();
     }
 
-    /** Every thread busy plus one batch waiting per thread, so no thread idles between batches. */
     @Override
     public int capacity() {
-        return 2 * threads;
+        return CAPACITY;
     }
 
     @Override
@@ -68,43 +74,68 @@ public final class EmbeddedDispatcher implements Dispatcher {
         if (listener == null) {
             throw new IllegalStateException("start the dispatcher before publishing");
         }
-        for (BatchMessage batch : batches) {
-            try {
-                pool.execute(() -> handle(batch));
-            } catch (RejectedExecutionException e) {
-                throw new DispatchException("the embedded workers are shut down; batch " + batch.batchId()
-                        + " not taken", e);
+        if (closed) {
+            throw new DispatchException("the embedded workers are shut down; " + batches.size()
+                    + " batch(es) not taken");
+        }
+        toPrepare.addAll(batches);
+    }
+
+    private void prepareLoop() {
+        try {
+            while (!closed) {
+                BatchMessage batch = toPrepare.take();
+                Prepared prepared;
+                try {
+                    prepared = new Prepared(batch, stages.prepare(batch), null);
+                } catch (RuntimeException e) {
+                    prepared = new Prepared(batch, null, e);
+                }
+                toInfer.put(prepared);
             }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
-    private void handle(BatchMessage first) {
-        BatchMessage batch = first;
-        while (true) {
-            ResultMessage result;
-            try {
-                result = handler.handle(batch);
-            } catch (RuntimeException e) {
-                String reason = oneLine(e);
-                if (batch.attempt() >= maxAttempts) {
-                    listener.onParked(batch.batchId(), "failed " + batch.attempt() + " time(s) in the embedded"
-                            + " worker, last: " + reason);
-                    return;
+    private void inferLoop() {
+        try {
+            while (!closed) {
+                Prepared prepared = toInfer.take();
+                BatchMessage batch = prepared.batch();
+                ResultMessage result;
+                try {
+                    if (prepared.failure() != null) {
+                        throw prepared.failure();
+                    }
+                    result = stages.infer(batch, prepared.value());
+                } catch (RuntimeException e) {
+                    failed(batch, e);
+                    continue;
                 }
-                log.warn("batch {} failed on attempt {} of {}, trying again: {}", batch.batchId(), batch.attempt(),
-                        maxAttempts, reason);
-                batch = new BatchMessage(batch.scanId(), batch.batchId(), batch.modelId(), batch.promptHash(),
-                        batch.attempt() + 1, batch.images());
-                continue;
+                try {
+                    listener.onResult(result);
+                } catch (RuntimeException e) {
+                    listener.onRejected("the result of batch " + batch.batchId() + " could not be recorded: "
+                            + oneLine(e));
+                }
             }
-            try {
-                listener.onResult(result);
-            } catch (RuntimeException e) {
-                listener.onRejected("the result of batch " + batch.batchId() + " could not be recorded: "
-                        + oneLine(e));
-            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void failed(BatchMessage batch, RuntimeException e) {
+        String reason = oneLine(e);
+        if (batch.attempt() >= maxAttempts) {
+            listener.onParked(batch.batchId(), "failed " + batch.attempt() + " time(s) in the embedded worker,"
+                    + " last: " + reason);
             return;
         }
+        log.warn("batch {} failed on attempt {} of {}, trying again: {}", batch.batchId(), batch.attempt(),
+                maxAttempts, reason);
+        toPrepare.add(new BatchMessage(batch.scanId(), batch.batchId(), batch.modelId(), batch.promptHash(),
+                batch.attempt() + 1, batch.images()));
     }
 
     @Override
@@ -114,14 +145,20 @@ public final class EmbeddedDispatcher implements Dispatcher {
 
     @Override
     public String description() {
-        return "embedded, " + threads + " batch thread(s), model " + handler.modelId();
+        return "embedded (prepare + inference thread, as a worker), model " + handler.modelId();
     }
 
     @Override
     public void close() {
-        pool.shutdownNow();
+        closed = true;
+        preparer.interrupt();
+        inferrer.interrupt();
         try {
-            if (!pool.awaitTermination(30, TimeUnit.SECONDS)) {
+            if (preparer.isAlive() || inferrer.isAlive()) {
+                preparer.join(TimeUnit.SECONDS.toMillis(30));
+                inferrer.join(TimeUnit.SECONDS.toMillis(30));
+            }
+            if (preparer.isAlive() || inferrer.isAlive()) {
                 log.warn("embedded workers did not stop within 30 s");
             }
         } catch (InterruptedException e) {
@@ -134,6 +171,12 @@ public final class EmbeddedDispatcher implements Dispatcher {
                 log.warn("closing the embedded batch handler: {}", oneLine(e));
             }
         }
+    }
+
+    private static Thread daemon(String name, Runnable body) {
+        Thread t = new Thread(body, name);
+        t.setDaemon(true);
+        return t;
     }
 
     static String oneLine(Throwable e) {

@@ -53,6 +53,9 @@ import picocli.CommandLine.Spec;
                 + " were parked."})
 public final class ScanCommand implements Callable<Integer> {
 
+    /** Threads decoding images in an embedded scan: one, as the CPU worker (docs/tuning.md). */
+    static final int EMBEDDED_DECODE_THREADS = 1;
+
     @Parameters(index = "0", paramLabel = "ROOT", description = "Corpus root: the folder that holds the face sets.")
     Path root;
 
@@ -132,7 +135,7 @@ public final class ScanCommand implements Callable<Integer> {
             ScanOutcome outcome;
             String transport;
             List<WorkerStatus> workers;
-            try (Dispatcher dispatcher = dispatcher(clip, corpus, cores, clock, env);
+            try (Dispatcher dispatcher = dispatcher(clip, corpus, clock, env);
                     ScanMetricsEndpoint metrics = ScanMetricsEndpoint.open(metricsOption, monitor::note)) {
                 transport = dispatcher.description();
                 ScanSetup.Opened opened = ScanSetup.openOrResume(store, corpus, scoring,
@@ -192,7 +195,7 @@ public final class ScanCommand implements Callable<Integer> {
         }
     }
 
-    private Dispatcher dispatcher(ClipModel clip, Path corpus, int cores, Clock clock, Map<String, String> env) {
+    private Dispatcher dispatcher(ClipModel clip, Path corpus, Clock clock, Map<String, String> env) {
         if (broker != null) {
             BrokerSettings settings = BrokerSettings.defaults(broker).withCredentials(
                     Environment.get(env, Environment.BROKER_USER), Environment.get(env, Environment.BROKER_PASSWORD));
@@ -208,12 +211,14 @@ public final class ScanCommand implements Callable<Integer> {
         }
         BatchScoringHandler handler;
         try {
+            // The CPU worker's defaults (docs/tuning.md): every core runs the model, one thread decodes the next
+            // batch meanwhile, so an embedded scan and a worker on the same machine do the same work.
             handler = BatchScoringHandler.create(clip, PathPolicy.restricted(List.of(), List.of(corpus)),
-                    "embedded@" + hostName(), cores);
+                    "embedded@" + hostName(), EMBEDDED_DECODE_THREADS);
         } catch (BundleException e) {
             throw new UsageError(e.getMessage(), e);
         }
-        return new EmbeddedDispatcher(handler, 2, Topology.DEFAULT_MAX_ATTEMPTS);
+        return new EmbeddedDispatcher(handler, Topology.DEFAULT_MAX_ATTEMPTS);
     }
 
     static String hostName() {

@@ -80,7 +80,7 @@ class ScanMetricsTest {
         ScanSettings settings = ScanSettings.defaults().withBatchSize(BATCH).withStageChunk(7)
                 .withTick(Duration.ofMillis(20)).withNoWorkerHint(null);
         try (Staging staging = new Staging(CorpusWalk.open(root), opened.known(), 2, 16);
-                EmbeddedDispatcher dispatcher = new EmbeddedDispatcher(handler, 2, 3)) {
+                EmbeddedDispatcher dispatcher = new EmbeddedDispatcher(handler, 3)) {
             return new ScanRun(store, dispatcher, new ResultRecorder(store, scoring), settings, clock,
                     monitors.monitor(opened.scan().id())).run(opened.scan(), staging, opened.resumed());
         }

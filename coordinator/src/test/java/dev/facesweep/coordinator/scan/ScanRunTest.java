@@ -114,7 +114,7 @@ class ScanRunTest {
         PromptScoring scoring = TestScoring.maskAlongX();
 
         ScanOutcome first;
-        try (EmbeddedDispatcher dispatcher = new EmbeddedDispatcher(handler, 2, 3)) {
+        try (EmbeddedDispatcher dispatcher = new EmbeddedDispatcher(handler, 3)) {
             first = scan(dispatcher, scoring, settings());
         }
 
@@ -136,7 +136,7 @@ class ScanRunTest {
 
         FakeHandler second = new FakeHandler("embedded@test");
         ScanOutcome again;
-        try (EmbeddedDispatcher dispatcher = new EmbeddedDispatcher(second, 2, 3)) {
+        try (EmbeddedDispatcher dispatcher = new EmbeddedDispatcher(second, 3)) {
             again = scan(dispatcher, scoring, settings());
         }
         assertThat(again.scanId()).isNotEqualTo(first.scanId());
@@ -148,12 +148,12 @@ class ScanRunTest {
 
     @Test
     void changedPromptsAreScoredFromStoredEmbeddingsWithoutAnyWorker() throws Exception {
-        try (EmbeddedDispatcher dispatcher = new EmbeddedDispatcher(new FakeHandler("w"), 2, 3)) {
+        try (EmbeddedDispatcher dispatcher = new EmbeddedDispatcher(new FakeHandler("w"), 3)) {
             scan(dispatcher, TestScoring.maskAlongX(), settings());
         }
         FakeHandler idle = new FakeHandler("w");
         ScanOutcome rescored;
-        try (EmbeddedDispatcher dispatcher = new EmbeddedDispatcher(idle, 2, 3)) {
+        try (EmbeddedDispatcher dispatcher = new EmbeddedDispatcher(idle, 3)) {
             rescored = scan(dispatcher, TestScoring.maskAlongY(), settings());
         }
         assertThat(idle.batches).isEmpty();
@@ -171,7 +171,7 @@ class ScanRunTest {
         handler.poison.add(sha("image 13"));
         handler.unreadable.add(sha("image 5"));
         ScanOutcome outcome;
-        try (EmbeddedDispatcher dispatcher = new EmbeddedDispatcher(handler, 2, Topology.DEFAULT_MAX_ATTEMPTS)) {
+        try (EmbeddedDispatcher dispatcher = new EmbeddedDispatcher(handler, Topology.DEFAULT_MAX_ATTEMPTS)) {
             outcome = scan(dispatcher, TestScoring.maskAlongX(), settings());
         }
         assertThat(outcome.complete()).isFalse();
@@ -207,7 +207,7 @@ class ScanRunTest {
 
         FakeHandler handler = new FakeHandler("w");
         ScanOutcome outcome;
-        try (EmbeddedDispatcher dispatcher = new EmbeddedDispatcher(handler, 2, 3)) {
+        try (EmbeddedDispatcher dispatcher = new EmbeddedDispatcher(handler, 3)) {
             outcome = scan(dispatcher, scoring, settings());
         }
 

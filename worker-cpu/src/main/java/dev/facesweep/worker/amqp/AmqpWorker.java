@@ -18,6 +18,7 @@ import dev.facesweep.protocol.MessageCodec;
 import dev.facesweep.protocol.ResultMessage;
 import dev.facesweep.protocol.Topology;
 import dev.facesweep.worker.BatchHandler;
+import dev.facesweep.worker.BatchStages;
 import dev.facesweep.worker.WrongModelException;
 import java.io.IOException;
 import java.time.Clock;
@@ -121,7 +122,7 @@ public final class AmqpWorker implements AutoCloseable {
     private final AmqpSettings settings;
     private final QueueNames names;
     private final BatchHandler handler;
-    private final Stages stages;
+    private final BatchStages stages;
     private final WorkerIdentity identity;
     private final WorkerEvents events;
     private final Clock clock;
@@ -161,7 +162,7 @@ public final class AmqpWorker implements AutoCloseable {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.names = settings.names();
         this.handler = Objects.requireNonNull(handler, "handler");
-        this.stages = Stages.of(handler);
+        this.stages = BatchStages.of(handler);
         this.identity = Objects.requireNonNull(identity, "identity");
         this.events = Objects.requireNonNull(events, "events");
         this.clock = Objects.requireNonNull(clock, "clock");

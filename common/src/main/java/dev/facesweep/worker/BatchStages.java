@@ -1,16 +1,14 @@
-package dev.facesweep.worker.amqp;
+package dev.facesweep.worker;
 
 import dev.facesweep.protocol.BatchMessage;
 import dev.facesweep.protocol.ResultMessage;
-import dev.facesweep.worker.BatchHandler;
-import dev.facesweep.worker.BatchScoringHandler;
-import dev.facesweep.worker.DecodedBatch;
 
 /**
- * A handler split into the two pipeline stages: {@link BatchScoringHandler} decodes in {@link #prepare} so the
- * next batch decodes while the model runs this one; any other handler does all its work in {@link #infer}.
+ * A handler split into the two stages of a worker's pipeline, used alike by the RabbitMQ worker and the scan's
+ * in-process workers: {@link BatchScoringHandler} reads and decodes in {@link #prepare} so the next batch decodes
+ * while the model runs this one; any other handler does all its work in {@link #infer}.
  */
-interface Stages {
+public interface BatchStages {
 
     /** Work done on the prepare thread; the value is passed to {@link #infer}. */
     Object prepare(BatchMessage batch);
@@ -18,9 +16,9 @@ interface Stages {
     /** Work done on the inference thread. */
     ResultMessage infer(BatchMessage batch, Object prepared);
 
-    static Stages of(BatchHandler handler) {
+    static BatchStages of(BatchHandler handler) {
         if (handler instanceof BatchScoringHandler scoring) {
-            return new Stages() {
+            return new BatchStages() {
                 @Override
                 public Object prepare(BatchMessage batch) {
                     return scoring.prepare(batch);
@@ -32,7 +30,7 @@ interface Stages {
                 }
             };
         }
-        return new Stages() {
+        return new BatchStages() {
             @Override
             public Object prepare(BatchMessage batch) {
                 return null;
