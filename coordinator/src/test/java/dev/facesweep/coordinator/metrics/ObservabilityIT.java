@@ -1,6 +1,6 @@
 package dev.facesweep.coordinator.metrics;
 
-import dev.facesweep.coordinator.testing.TestCorpus;
+import dev.facesweep.coordinator.testing.GeneratedCorpus;
 import dev.facesweep.coordinator.testing.WorkerProcess;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
@@ -352,11 +352,8 @@ class ObservabilityIT {
         }
     }
 
-    /**
-     * {@code count} distinct images in 12 face sets: the fixture faces, each copy made unique by a text chunk (which
-     * decoders skip), so every image is scored once.
-     */
+    /** {@code count} (a multiple of 12) distinct images in 12 face sets, so every image is scored once. */
     static Path corpus(Path root, int count) throws IOException {
-        return TestCorpus.facesets(root, count, 12);
+        return GeneratedCorpus.create(root, 12, count / 12).root;
     }
 }

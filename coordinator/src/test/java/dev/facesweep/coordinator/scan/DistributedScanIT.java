@@ -8,6 +8,7 @@ import dev.facesweep.coordinator.cli.Environment;
 import dev.facesweep.coordinator.cli.ExitCode;
 import dev.facesweep.coordinator.cli.FacesweepCli;
 import dev.facesweep.coordinator.rabbit.QueueNames;
+import dev.facesweep.coordinator.testing.GeneratedCorpus;
 import dev.facesweep.corpus.ContentHash;
 import dev.facesweep.testing.Fixtures;
 import dev.facesweep.worker.app.WorkerMain;

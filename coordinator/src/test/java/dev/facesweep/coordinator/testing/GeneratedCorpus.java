@@ -1,4 +1,4 @@
-package dev.facesweep.coordinator.scan;
+package dev.facesweep.coordinator.testing;
 
 import dev.facesweep.testing.Fixtures;
 import java.io.ByteArrayOutputStream;
@@ -19,18 +19,18 @@ import java.util.zip.CRC32;
  * {@code IHDR}, a JPEG comment after {@code SOI}), so every file has its own sha256 while it decodes to exactly
  * the fixture's pixels.
  */
-final class GeneratedCorpus {
+public final class GeneratedCorpus {
 
     /** Relative paths (forward slashes) of the generated images, in creation order. */
-    final List<String> images;
-    final Path root;
+    public final List<String> images;
+    public final Path root;
 
     private GeneratedCorpus(Path root, List<String> images) {
         this.root = root;
         this.images = List.copyOf(images);
     }
 
-    static GeneratedCorpus create(Path root, int facesets, int perFaceset) throws IOException {
+    public static GeneratedCorpus create(Path root, int facesets, int perFaceset) throws IOException {
         List<Path> sources;
         try (Stream<Path> files = Files.list(Fixtures.clipTinyImages())) {
             sources = files.filter(f -> f.toString().endsWith(".png") || f.toString().endsWith(".jpg")).sorted()
@@ -57,13 +57,13 @@ final class GeneratedCorpus {
         return new GeneratedCorpus(root, images);
     }
 
-    static void write(Path file, byte[] bytes) throws IOException {
+    public static void write(Path file, byte[] bytes) throws IOException {
         Files.createDirectories(file.getParent());
         Files.write(file, bytes);
     }
 
     /** The PNG with a {@code tEXt} chunk ({@code Comment}) inserted right after {@code IHDR}. */
-    static byte[] withPngText(byte[] png, String text) {
+    public static byte[] withPngText(byte[] png, String text) {
         int afterIhdr = 8 + 4 + 4 + 13 + 4;
         if (png.length < afterIhdr || !new String(png, 12, 4, StandardCharsets.US_ASCII).equals("IHDR")) {
             throw new IllegalArgumentException("not a PNG starting with IHDR");
@@ -83,7 +83,7 @@ final class GeneratedCorpus {
     }
 
     /** The JPEG with a comment segment ({@code COM}) inserted right after {@code SOI}. */
-    static byte[] withJpegComment(byte[] jpeg, String text) {
+    public static byte[] withJpegComment(byte[] jpeg, String text) {
         if (jpeg.length < 2 || (jpeg[0] & 0xff) != 0xff || (jpeg[1] & 0xff) != 0xd8) {
             throw new IllegalArgumentException("not a JPEG");
         }
@@ -100,7 +100,7 @@ final class GeneratedCorpus {
     }
 
     /** The first {@code n} bytes of a file's content, e.g. a truncated PNG. */
-    static byte[] truncated(Path file, int n) throws IOException {
+    public static byte[] truncated(Path file, int n) throws IOException {
         return Arrays.copyOf(Files.readAllBytes(file), n);
     }
 }
