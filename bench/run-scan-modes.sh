@@ -37,8 +37,7 @@ if [ "${BENCH_VIT:-1}" != 0 ]; then
   "$PY" bench/make-vit-l-14.py --out "$VIT_MODEL" >&2
 fi
 
-# corpus ROOT N: N distinct 512x512 PNGs (the fixture faces re-encoded with a small noise patch and the index in the
-# first pixel, Pillow's default PNG settings) in face sets of 40: ROOT/set_XX/faces/img_NNNN.png.
+# corpus ROOT N: N distinct 512x512 PNGs (bench/make-corpus.py) in face sets of 40: ROOT/set_XX/faces/img_NNNN.png.
 corpus() {
   local dir=$1 n=$2
   if [ "$(find "$dir" -name 'img_*.png' 2>/dev/null | wc -l)" = "$n" ]; then
@@ -46,26 +45,7 @@ corpus() {
   fi
   echo "writing $n 512x512 PNGs to $dir..." >&2
   rm -rf "$dir"
-  "$PY" - "$FIXTURES/clip-tiny/images" "$dir" "$n" <<'PYEOF'
-import glob
-import os
-import sys
-import numpy as np
-from PIL import Image
-src, out, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
-faces = sorted(glob.glob(f"{src}/face_*.png"))
-rng = np.random.default_rng(3)
-for i in range(n):
-    a = np.array(Image.open(faces[i % len(faces)]).convert("RGB"), dtype=np.int16)
-    if (i // len(faces)) % 2:
-        a = a[:, ::-1]
-    y, x = rng.integers(0, 512 - 48, 2)
-    a[y:y + 48, x:x + 48] += rng.integers(-3, 4, (48, 48, 3), dtype=np.int16)
-    a[0, 0] = (i & 255, (i >> 8) & 255, 11)
-    d = f"{out}/set_{i // 40:02d}/faces"
-    os.makedirs(d, exist_ok=True)
-    Image.fromarray(np.clip(a, 0, 255).astype(np.uint8), "RGB").save(f"{d}/img_{i:04d}.png")
-PYEOF
+  "$PY" bench/make-corpus.py "$FIXTURES/clip-tiny/images" "$dir" "$n" --seed 11 --per-faceset 40
 }
 
 PREFIX="bench-modes-$(date +%s)-$$."

@@ -55,29 +55,12 @@ echo "building the bench module and the worker..." >&2
 ./mvnw -B -q -Pbench -pl bench,worker-dml -am -DskipTests package
 "$PY" bench/make-vit-l-14.py --out "$MODEL" >&2
 
-# The corpus: the fixture faces re-encoded with small changes (a mirrored copy every other round, a +-3 noise
-# patch at a random place, the index in the first pixel), so every file has its own sha256, as a real corpus has.
-# Pillow's default PNG settings, like the fixtures. Kept between runs (it takes about a minute).
+# The corpus (bench/make-corpus.py): the fixture faces re-encoded with small changes, so every file has its own
+# sha256, as a real corpus has. Kept between runs (it takes about a minute).
 if [ "$(find "$CORPUS" -name 'img_*.png' | wc -l)" != "$IMAGES" ]; then
   echo "writing $IMAGES 512x512 PNGs to $CORPUS..." >&2
   rm -f "$CORPUS"/img_*.png
-  "$PY" - "$FIXTURES/clip-tiny/images" "$CORPUS" "$IMAGES" <<'PYEOF'
-import glob
-import sys
-import numpy as np
-from PIL import Image
-src, out, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
-faces = sorted(glob.glob(f"{src}/face_*.png"))
-rng = np.random.default_rng(6)
-for i in range(n):
-    a = np.array(Image.open(faces[i % len(faces)]).convert("RGB"), dtype=np.int16)
-    if (i // len(faces)) % 2:
-        a = a[:, ::-1]
-    y, x = rng.integers(0, 512 - 48, 2)
-    a[y:y + 48, x:x + 48] += rng.integers(-3, 4, (48, 48, 3), dtype=np.int16)
-    a[0, 0] = (i & 255, (i >> 8) & 255, 7)
-    Image.fromarray(np.clip(a, 0, 255).astype(np.uint8), "RGB").save(f"{out}/img_{i:04d}.png")
-PYEOF
+  "$PY" bench/make-corpus.py "$FIXTURES/clip-tiny/images" "$CORPUS" "$IMAGES" --seed 6
 fi
 
 : > "$RUNS"

@@ -2,6 +2,7 @@ package dev.facesweep.coordinator.dispatch;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.facesweep.coordinator.testing.SettableClock;
 import dev.facesweep.protocol.Heartbeat;
 import java.time.Duration;
 import java.time.Instant;

@@ -4,13 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
-import dev.facesweep.coordinator.dispatch.SettableClock;
 import dev.facesweep.coordinator.store.ClaimedBatch;
 import dev.facesweep.coordinator.store.ImageRecord;
 import dev.facesweep.coordinator.store.RecordSummary;
 import dev.facesweep.coordinator.store.ScanInfo;
 import dev.facesweep.coordinator.store.ScanStore;
 import dev.facesweep.coordinator.store.StagedImage;
+import dev.facesweep.coordinator.testing.SettableClock;
 import dev.facesweep.protocol.ImageResult;
 import dev.facesweep.protocol.ResultMessage;
 import java.nio.file.Path;

@@ -2,13 +2,13 @@ package dev.facesweep.coordinator.scan;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.facesweep.coordinator.dispatch.SettableClock;
 import dev.facesweep.coordinator.results.ResultRecorder;
 import dev.facesweep.coordinator.results.TestScoring;
 import dev.facesweep.coordinator.store.ClaimedBatch;
 import dev.facesweep.coordinator.store.ScanInfo;
 import dev.facesweep.coordinator.store.ScanStore;
 import dev.facesweep.coordinator.store.StagedImage;
+import dev.facesweep.coordinator.testing.SettableClock;
 import dev.facesweep.protocol.ImageResult;
 import dev.facesweep.protocol.ResultMessage;
 import java.nio.file.Path;

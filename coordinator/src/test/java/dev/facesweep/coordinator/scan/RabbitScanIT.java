@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.facesweep.coordinator.dispatch.RedispatchPolicy;
-import dev.facesweep.coordinator.dispatch.SettableClock;
 import dev.facesweep.coordinator.rabbit.BrokerSettings;
 import dev.facesweep.coordinator.rabbit.QueueNames;
 import dev.facesweep.coordinator.rabbit.RabbitDispatcher;
@@ -15,6 +14,7 @@ import dev.facesweep.coordinator.results.TestScoring;
 import dev.facesweep.coordinator.store.ImageRecord;
 import dev.facesweep.coordinator.store.ImageState;
 import dev.facesweep.coordinator.store.ScanStore;
+import dev.facesweep.coordinator.testing.SettableClock;
 import dev.facesweep.corpus.ContentHash;
 import dev.facesweep.corpus.CorpusWalk;
 import dev.facesweep.protocol.BatchImage;

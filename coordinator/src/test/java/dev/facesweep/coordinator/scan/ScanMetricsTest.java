@@ -5,13 +5,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.facesweep.coordinator.cli.UsageError;
 import dev.facesweep.coordinator.dispatch.EmbeddedDispatcher;
-import dev.facesweep.coordinator.dispatch.SettableClock;
 import dev.facesweep.coordinator.dispatch.WorkerStatus;
 import dev.facesweep.coordinator.results.FakeHandler;
 import dev.facesweep.coordinator.results.PromptScoring;
 import dev.facesweep.coordinator.results.ResultRecorder;
 import dev.facesweep.coordinator.results.TestScoring;
 import dev.facesweep.coordinator.store.ScanStore;
+import dev.facesweep.coordinator.testing.SettableClock;
 import dev.facesweep.corpus.ContentHash;
 import dev.facesweep.corpus.CorpusWalk;
 import io.micrometer.prometheusmetrics.PrometheusConfig;

@@ -3,6 +3,7 @@ package dev.facesweep.coordinator.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.facesweep.coordinator.testing.SettableClock;
 import dev.facesweep.protocol.ImageResult;
 import dev.facesweep.protocol.ResultMessage;
 import java.time.Duration;
@@ -31,7 +32,7 @@ abstract class ScanStoreContract {
     static final String PROMPTS = "prompts-v1";
     static final Instant START = Instant.parse("2025-03-01T10:00:00Z");
 
-    protected final MutableClock clock = new MutableClock(START);
+    protected final SettableClock clock = new SettableClock(START);
     protected ScanStore store;
 
     /** A store on an empty database. */

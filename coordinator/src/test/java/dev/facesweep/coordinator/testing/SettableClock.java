@@ -1,4 +1,4 @@
-package dev.facesweep.coordinator.dispatch;
+package dev.facesweep.coordinator.testing;
 
 import java.time.Clock;
 import java.time.Duration;
