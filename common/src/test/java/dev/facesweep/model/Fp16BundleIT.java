@@ -1,7 +1,6 @@
 package dev.facesweep.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.facesweep.imaging.DecodeLimits;
@@ -10,17 +9,14 @@ import dev.facesweep.scoring.ImageInput;
 import dev.facesweep.scoring.ImageScore;
 import dev.facesweep.scoring.PromptSet;
 import dev.facesweep.testing.Fixtures;
+import dev.facesweep.testing.Fp16Bundles;
 import dev.facesweep.testing.ScoringReference;
-import java.io.IOException;
-import java.net.URISyntaxException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -28,8 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * fp16 bundles (what the exporter's {@code --fp16} makes for GPU workers), made here from the clip-tiny fixture by
- * {@code fp16/to_fp16.py} (test resources): every initializer cast to float16, LayerNormalization kept in float32
- * with Casts around it. The scorer converts float16 image input and embedding output at the boundary; its
+ * {@link Fp16Bundles} ({@code fp16/to_fp16.py} in the test resources): every initializer cast to float16,
+ * LayerNormalization kept in float32 with Casts around it. The scorer converts float16 image input and embedding output at the boundary; its
  * probabilities must stay within 0.01 of the float32 model's for every fixture image, with float16 graph inputs and
  * outputs and with float32 ones ({@code keep_io_types}).
  *
@@ -118,48 +114,6 @@ class Fp16BundleIT {
 
     /** A copy of the fixture bundle whose image model is the fp16 conversion. */
     private static Path fp16Bundle(String name, boolean keepIoTypes) throws Exception {
-        Path bundle = BundleCopies.copy(tmp.resolve(name));
-        Path model = bundle.resolve("visual/model.onnx");
-        Files.delete(model);
-        List<String> command = new ArrayList<>(List.of(python(), script().toString(),
-                Fixtures.clipTinyModel().resolve("visual/model.onnx").toString(), model.toString()));
-        if (keepIoTypes) {
-            command.add("--keep-io-types");
-        }
-        run(command, "converting the fixture image model to float16");
-        return bundle;
-    }
-
-    private static String python() throws Exception {
-        String configured = System.getenv("FACESWEEP_PYTHON");
-        String python = configured == null || configured.isBlank() ? "/usr/bin/python3" : configured.strip();
-        String install = "apt-get install -y python3-onnx python3-numpy";
-        if (!Files.isExecutable(Path.of(python))) {
-            fail(python + " not found: this test converts the fixture model with Python's onnx package; "
-                    + install + " (or set FACESWEEP_PYTHON to a Python that has onnx and numpy)");
-        }
-        try {
-            run(List.of(python, "-c", "import onnx, numpy"), "importing onnx and numpy");
-        } catch (AssertionError e) {
-            fail(python + " cannot import onnx and numpy: " + install + " (or set FACESWEEP_PYTHON); " + e.getMessage());
-        }
-        return python;
-    }
-
-    private static Path script() throws URISyntaxException {
-        return Path.of(Fp16BundleIT.class.getResource("/fp16/to_fp16.py").toURI());
-    }
-
-    private static void run(List<String> command, String what) throws IOException, InterruptedException {
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        byte[] output = process.getInputStream().readAllBytes();
-        if (!process.waitFor(120, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-            fail(what + " did not finish in 120 s");
-        }
-        if (process.exitValue() != 0) {
-            fail(what + " failed (exit " + process.exitValue() + "): "
-                    + new String(output, StandardCharsets.UTF_8).strip());
-        }
+        return Fp16Bundles.make(tmp.resolve(name), keepIoTypes);
     }
 }

@@ -10,7 +10,6 @@ import dev.facesweep.worker.amqp.WorkerIdentity;
 import dev.facesweep.worker.provider.CpuProvider;
 import dev.facesweep.worker.provider.CudaProvider;
 import dev.facesweep.worker.provider.ProviderOption;
-import dev.facesweep.worker.provider.ProviderSetup;
 import dev.facesweep.worker.provider.ProviderUnavailableException;
 import dev.facesweep.worker.provider.WorkerTuning;
 import io.micrometer.core.instrument.Gauge;
@@ -33,7 +32,7 @@ import org.springframework.context.annotation.Configuration;
 
 /** Wires the worker: provider, model, batch handler, RabbitMQ transport, metrics and health. */
 @Configuration(proxyBeanMethods = false)
-@EnableConfigurationProperties({WorkerProperties.class, AmqpProperties.class})
+@EnableConfigurationProperties({WorkerProperties.class, AmqpProperties.class, CudaProperties.class})
 class WorkerConfiguration {
 
     private static final Logger log = LoggerFactory.getLogger(WorkerConfiguration.class);
@@ -44,27 +43,26 @@ class WorkerConfiguration {
     }
 
     @Bean
-    CudaProvider cudaProvider() {
-        return new CudaProvider();
+    CudaProvider cudaProvider(CudaProperties cuda) {
+        return new CudaProvider(cuda.fallbackPolicy());
     }
 
+    /**
+     * The configured provider set up with its tuning (or the CPU with the CPU's, after a fallback) and the image
+     * model open on it.
+     */
     @Bean
-    WorkerTuning workerTuning(WorkerProperties worker, List<ProviderOption> options) {
-        WorkerTuning tuning;
-        try {
-            tuning = WorkerTuning.resolve(chosen(worker, options), Runtime.getRuntime().availableProcessors(),
-                    worker.batchSize(), worker.intraOpThreads(), worker.decodeThreads());
-        } catch (WorkerTuning.InvalidTuningException e) {
-            throw new ConfigurationException(e.property(), e.problem());
-        }
-        log.info("tuning: {}", tuning);
-        return tuning;
-    }
-
-    @Bean
-    ProviderSetup providerSetup(WorkerProperties worker, List<ProviderOption> options, WorkerTuning tuning)
+    LoadedModel loadedModel(WorkerProperties worker, List<ProviderOption> options)
             throws ProviderUnavailableException {
-        return chosen(worker, options).setUp(tuning.providerSettings(worker.device()));
+        ProviderOption option = chosen(worker, options);
+        return LoadedModel.open(worker.modelDir(), option,
+                worker.tuningRequest(Runtime.getRuntime().availableProcessors()), worker.deviceSpec());
+    }
+
+    /** Batch size and threads in use (reported in heartbeats). */
+    @Bean
+    WorkerTuning workerTuning(LoadedModel loaded) {
+        return loaded.tuning();
     }
 
     private static ProviderOption chosen(WorkerProperties worker, List<ProviderOption> options) {
@@ -78,11 +76,6 @@ class WorkerConfiguration {
                     + ("dml".equals(name) ? "; run the worker-dml jar (facesweep-worker.jar), which adds DirectML" : ""));
         }
         return option;
-    }
-
-    @Bean
-    LoadedModel loadedModel(WorkerProperties worker, ProviderSetup setup) throws ProviderUnavailableException {
-        return LoadedModel.open(worker.modelDir(), setup);
     }
 
     @Bean
@@ -104,8 +97,7 @@ class WorkerConfiguration {
     WorkerIdentity workerIdentity(WorkerProperties worker, LoadedModel loaded, WorkerTuning tuning) {
         String host = hostName();
         String id = worker.id() != null && !worker.id().isBlank() ? worker.id().strip()
-                : host + "-" + worker.providerName() + (worker.providerSettings().device().isEmpty() ? ""
-                        : "-" + worker.providerSettings().device());
+                : host + "-" + worker.providerName() + (worker.deviceSpec().isEmpty() ? "" : "-" + worker.deviceSpec());
         return new WorkerIdentity(id, host, loaded.check().providerInUse(), loaded.setup().configuredProvider(),
                 loaded.setup().device(), loaded.model().bundle().modelId(), batchSize(loaded), tuning.heartbeat());
     }

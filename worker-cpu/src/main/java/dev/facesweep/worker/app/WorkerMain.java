@@ -39,8 +39,8 @@ public final class WorkerMain {
             "  --broker AMQP_URL   RabbitMQ, amqp://HOST:5672 or amqps://HOST:5671 (TLS). Credentials in the URL",
             "                      or in FACESWEEP_AMQP_USERNAME / FACESWEEP_AMQP_PASSWORD.",
             "  --model DIR         model bundle folder (default: FACESWEEP_MODEL).",
-            "  --provider NAME     cpu (default), dml (DirectML on Windows; the worker-dml build) or cuda (the",
-            "                      onnxruntime_gpu build).",
+            "  --provider NAME     cpu (default), dml (DirectML on Windows; the worker-dml build) or cuda (a",
+            "                      build made with -Pgpu; docs/tuning.md).",
             "  --path-map FROM=TO  rewrite a path prefix from the coordinator's view to this machine's,",
             "                      e.g. /mnt/e/=E:\\ (repeatable; longest prefix wins).",
             "  --allow-root DIR    read images only under DIR (repeatable). Default: the --path-map targets;",
@@ -51,8 +51,8 @@ public final class WorkerMain {
             "",
             "Everything else is a property (environment variable in brackets); see docs/worker.md:",
             "  server.port (SERVER_PORT, default 8081), facesweep.amqp.prefetch (FACESWEEP_AMQP_PREFETCH, 2),",
-            "  facesweep.worker.batch-size, .intra-op-threads, .decode-threads, .device, .id,",
-            "  facesweep.worker.dml.fallback (fail|cpu).");
+            "  facesweep.worker.batch-size, .intra-op-threads, .decode-threads (default per provider,",
+            "  docs/tuning.md), .device, .id, facesweep.worker.dml.fallback and .cuda.fallback (fail|cpu).");
 
     private static final Set<String> PROVIDERS = Set.of("cpu", "dml", "cuda");
 

@@ -2,7 +2,8 @@ package dev.facesweep.worker.app;
 
 import dev.facesweep.worker.PathMapping;
 import dev.facesweep.worker.PathPolicy;
-import dev.facesweep.worker.provider.ProviderSettings;
+import dev.facesweep.worker.provider.InvalidSettingException;
+import dev.facesweep.worker.provider.WorkerTuning;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
@@ -18,8 +19,10 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param id worker id in results and heartbeats (default {@code <host>-<provider>})
  * @param model the model bundle folder ({@code --model}; default env {@code FACESWEEP_MODEL})
  * @param provider {@code cpu} (default), {@code dml} or {@code cuda}
- * @param device accelerator index or vendor ({@code amd}, {@code nvidia}, {@code intel}); default the first
- * @param batchSize images per model run (default: the provider's, 8 on CPU, 16 on GPUs; see WorkerTuning)
+ * @param device accelerator index (CUDA, DirectML) or vendor ({@code amd}, {@code nvidia}, {@code intel};
+ *     DirectML); default the first
+ * @param batchSize images per model run (default: the provider's, 8 on CPU, 16 on GPUs; see WorkerTuning and
+ *     docs/tuning.md)
  * @param intraOpThreads ONNX Runtime threads per run (default: the provider's, all cores on CPU; 0 for ONNX
  *     Runtime's own choice)
  * @param decodeThreads threads reading and preprocessing images (default: the provider's, 1 on CPU, all cores
@@ -71,14 +74,22 @@ public record WorkerProperties(
                 : provider.strip().toLowerCase(java.util.Locale.ROOT);
     }
 
-    ProviderSettings providerSettings() {
-        int batch = batchSize == null ? 0 : AmqpProperties.positive("facesweep.worker.batch-size", batchSize, 1);
-        int threads = intraOpThreads == null ? 0 : intraOpThreads;
-        if (threads < 0) {
-            throw new ConfigurationException("facesweep.worker.intra-op-threads", "must be 0 (ONNX Runtime's "
-                    + "choice) or more, was " + threads);
+    /** The accelerator named by {@code facesweep.worker.device}, stripped; empty for the provider's first. */
+    String deviceSpec() {
+        return device == null ? "" : device.strip();
+    }
+
+    /**
+     * The configured batch size and threads, for a machine with {@code cores} cores.
+     *
+     * @throws ConfigurationException naming a value out of range
+     */
+    WorkerTuning.Request tuningRequest(int cores) {
+        try {
+            return new WorkerTuning.Request(cores, batchSize, intraOpThreads, decodeThreads);
+        } catch (InvalidSettingException e) {
+            throw new ConfigurationException(e.property(), e.problem());
         }
-        return new ProviderSettings(batch, threads, device);
     }
 
     Duration grace() {

@@ -1,5 +1,7 @@
 package dev.facesweep.worker.provider;
 
+import java.util.Locale;
+
 /**
  * One value of {@code --provider}: the worker application collects every option on its classpath (worker-cpu has
  * {@code cpu} and {@code cuda}; worker-dml adds {@code dml}) and sets up the one configured.
@@ -8,6 +10,11 @@ public interface ProviderOption {
 
     /** The {@code --provider} value, lower case. */
     String name();
+
+    /** The provider's name in heartbeats, health and metrics: {@code CPU}, {@code CUDA}, {@code DirectML}. */
+    default String label() {
+        return name().toUpperCase(Locale.ROOT);
+    }
 
     /**
      * Batch size and threads when the configuration leaves them open, for a machine with {@code cores} cores
@@ -18,7 +25,20 @@ public interface ProviderOption {
     }
 
     /**
-     * @throws ProviderUnavailableException when the provider cannot run here and no fallback applies
+     * What the worker does when this provider cannot run ({@link #setUp} or the setup's check throws
+     * {@link ProviderUnavailableException}, or the model does not open with it): exit (the default) or run on
+     * the CPU. Set by {@link ProviderFallback#property} of {@link #name()}.
+     */
+    default ProviderFallback fallback() {
+        return ProviderFallback.FAIL;
+    }
+
+    /**
+     * Prepares the provider for the image model with the resolved batch size, threads and device.
+     *
+     * @throws ProviderUnavailableException when the provider cannot run here (one line saying what to do); the
+     *     worker then applies {@link #fallback()}
+     * @throws InvalidSettingException when a setting (e.g. the device) cannot mean anything for this provider
      */
     ProviderSetup setUp(ProviderSettings settings) throws ProviderUnavailableException;
 }

@@ -3,7 +3,6 @@ package dev.facesweep.worker.provider;
 import dev.facesweep.model.ClipModel;
 import dev.facesweep.model.ModelRole;
 import dev.facesweep.model.SessionConfigurer;
-import java.util.Optional;
 import java.util.OptionalDouble;
 
 /**
@@ -23,7 +22,8 @@ public interface ProviderSetup {
     /**
      * Proves the provider works with the opened model (e.g. profiling a run, comparing an embedding with the CPU).
      *
-     * @throws ProviderUnavailableException when it does not; the worker then uses {@link #fallback()} or exits
+     * @throws ProviderUnavailableException when it does not; the worker then applies the provider's
+     *     {@link ProviderOption#fallback()}
      */
     default ProviderCheck verify(ClipModel model) throws ProviderUnavailableException {
         String inUse;
@@ -33,10 +33,5 @@ public interface ProviderSetup {
             throw new ProviderUnavailableException(e.getMessage(), e);
         }
         return new ProviderCheck(configurer().provider(), inUse, OptionalDouble.empty());
-    }
-
-    /** What to run instead when {@link #verify} fails; empty means the worker exits. */
-    default Optional<ProviderSetup> fallback() {
-        return Optional.empty();
     }
 }

@@ -47,60 +47,69 @@ public record WorkerTuning(int batchSize, int intraOpThreads, int decodeThreads,
      * The configured values where given (null = not configured), the provider's defaults for {@code cores} cores
      * for the rest.
      *
-     * @throws InvalidTuningException when a configured value is out of range
+     * @throws InvalidSettingException when a configured value is out of range
      */
     public static WorkerTuning resolve(ProviderOption provider, int cores, Integer batchSize, Integer intraOpThreads,
             Integer decodeThreads) {
-        if (cores < 1) {
-            throw new IllegalArgumentException("cores must be at least 1, was " + cores);
-        }
-        check("facesweep.worker.batch-size", batchSize, 1);
-        check("facesweep.worker.intra-op-threads", intraOpThreads, 0);
-        check("facesweep.worker.decode-threads", decodeThreads, 1);
-        WorkerTuning defaults = provider.defaults(cores);
-        List<String> configured = new ArrayList<>();
-        if (batchSize != null) {
-            configured.add("batch size");
-        }
-        if (intraOpThreads != null) {
-            configured.add("intra-op threads");
-        }
-        if (decodeThreads != null) {
-            configured.add("decode threads");
-        }
-        String origin = configured.size() == 3 ? "configured"
-                : configured.isEmpty() ? defaults.origin()
-                : "configured " + String.join(", ", configured) + "; " + defaults.origin();
-        return new WorkerTuning(batchSize != null ? batchSize : defaults.batchSize(),
-                intraOpThreads != null ? intraOpThreads : defaults.intraOpThreads(),
-                decodeThreads != null ? decodeThreads : defaults.decodeThreads(), origin);
+        return new Request(cores, batchSize, intraOpThreads, decodeThreads).resolve(provider);
     }
 
-    private static void check(String property, Integer value, int min) {
-        if (value != null && value < min) {
-            throw new InvalidTuningException(property, "must be " + min + " or more, was " + value);
+    /**
+     * What the configuration says (null = not configured) and how many cores the worker has: resolved against the
+     * configured provider first, and against the CPU provider again when the worker falls back to it.
+     *
+     * @param cores processors the JVM sees
+     * @param batchSize {@code facesweep.worker.batch-size}, or null
+     * @param intraOpThreads {@code facesweep.worker.intra-op-threads}, or null
+     * @param decodeThreads {@code facesweep.worker.decode-threads}, or null
+     */
+    public record Request(int cores, Integer batchSize, Integer intraOpThreads, Integer decodeThreads) {
+
+        /** @throws InvalidSettingException when a configured value is out of range */
+        public Request {
+            if (cores < 1) {
+                throw new IllegalArgumentException("cores must be at least 1, was " + cores);
+            }
+            check("facesweep.worker.batch-size", batchSize, 1);
+            check("facesweep.worker.intra-op-threads", intraOpThreads, 0);
+            check("facesweep.worker.decode-threads", decodeThreads, 1);
+        }
+
+        /** The configured values, {@code provider}'s defaults for the rest. */
+        public WorkerTuning resolve(ProviderOption provider) {
+            WorkerTuning defaults = provider.defaults(cores);
+            List<String> configured = new ArrayList<>();
+            if (batchSize != null) {
+                configured.add("batch size");
+            }
+            if (intraOpThreads != null) {
+                configured.add("intra-op threads");
+            }
+            if (decodeThreads != null) {
+                configured.add("decode threads");
+            }
+            String origin = configured.size() == 3 ? "configured"
+                    : configured.isEmpty() ? defaults.origin()
+                    : "configured " + String.join(", ", configured) + "; " + defaults.origin();
+            return new WorkerTuning(batchSize != null ? batchSize : defaults.batchSize(),
+                    intraOpThreads != null ? intraOpThreads : defaults.intraOpThreads(),
+                    decodeThreads != null ? decodeThreads : defaults.decodeThreads(), origin);
+        }
+
+        private static void check(String property, Integer value, int min) {
+            if (value != null && value < min) {
+                throw new InvalidSettingException(property, "must be " + min + " or more, was " + value);
+            }
         }
     }
 
-    /** A configured batch size or thread count out of range. */
-    public static final class InvalidTuningException extends IllegalArgumentException {
-
-        private final String property;
-        private final String problem;
-
-        InvalidTuningException(String property, String problem) {
-            super(property + ": " + problem);
-            this.property = property;
-            this.problem = problem;
-        }
-
-        public String property() {
-            return property;
-        }
-
-        public String problem() {
-            return problem;
-        }
+    /**
+     * This tuning, used because {@code configured} could not run: the origin says so, e.g.
+     * {@code cpu defaults for 8 cores (fallback from cuda)}.
+     */
+    public WorkerTuning fallbackFrom(String configured) {
+        return new WorkerTuning(batchSize, intraOpThreads, decodeThreads,
+                origin + " (fallback from " + configured + ")");
     }
 
     /** What the provider is told. */

@@ -33,6 +33,9 @@ class WorkerMainTest {
         System.clearProperty("server.port");
         System.clearProperty("facesweep.amqp.prefetch");
         System.clearProperty("facesweep.worker.decode-threads");
+        System.clearProperty("facesweep.worker.device");
+        System.clearProperty("facesweep.worker.cuda.fallback");
+        System.clearProperty("facesweep.worker.provider");
     }
 
     private int launch(String... args) {
@@ -121,9 +124,32 @@ class WorkerMainTest {
                 + "(it has cpu, cuda); run the worker-dml jar (facesweep-worker.jar), which adds DirectML");
         err.reset();
 
+        // which step refuses CUDA depends on the build (CudaWorkerIT); the way out is the same
         assertThat(launch("--broker", "amqp://localhost:5672", "--model", model, "--provider", "cuda")).isEqualTo(2);
-        assertThat(errLine()).startsWith("facesweep worker: provider cuda is not in this build's ONNX Runtime");
+        assertThat(errLine()).startsWith("facesweep worker: ").contains("docs/tuning.md")
+                .endsWith("; or set facesweep.worker.cuda.fallback=cpu to run on the CPU instead");
         err.reset();
+
+        System.setProperty("facesweep.worker.device", "amd");
+        assertThat(launch("--broker", "amqp://localhost:5672", "--model", model, "--provider", "cuda")).isEqualTo(2);
+        assertThat(errLine()).isEqualTo("facesweep worker: facesweep.worker.device: provider cuda takes a CUDA "
+                + "device index (0, 1, ... as nvidia-smi numbers them), not 'amd'");
+        err.reset();
+        System.clearProperty("facesweep.worker.device");
+
+        System.setProperty("facesweep.worker.cuda.fallback", "gpu");
+        assertThat(launch("--broker", "amqp://localhost:5672", "--model", model, "--provider", "cuda")).isEqualTo(2);
+        assertThat(errLine()).isEqualTo("facesweep worker: facesweep.worker.cuda.fallback: must be fail or cpu, "
+                + "was 'gpu'");
+        err.reset();
+        System.clearProperty("facesweep.worker.cuda.fallback");
+
+        System.setProperty("facesweep.worker.provider", "tpu");
+        assertThat(launch("--broker", "amqp://localhost:5672", "--model", model)).isEqualTo(2);
+        assertThat(errLine()).isEqualTo("facesweep worker: facesweep.worker.provider: 'tpu' is not in this build "
+                + "(it has cpu, cuda)");
+        err.reset();
+        System.clearProperty("facesweep.worker.provider");
 
         assertThat(launch("--broker", "http://localhost:5672", "--model", model)).isEqualTo(2);
         assertThat(errLine()).isEqualTo("facesweep worker: facesweep.amqp.url: broker URL http://localhost:5672 must "

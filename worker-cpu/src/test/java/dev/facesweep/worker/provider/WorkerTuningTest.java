@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 class WorkerTuningTest {
 
     private final ProviderOption cpu = new CpuProvider();
-    private final ProviderOption cuda = new CudaProvider();
+    private final ProviderOption cuda = new CudaProvider(ProviderFallback.FAIL);
 
     @Test
     void cpuInferenceGetsEveryCoreAndOneThreadDecodes() {
@@ -51,7 +51,7 @@ class WorkerTuningTest {
     @Test
     void outOfRangeValuesNameTheProperty() {
         assertThatThrownBy(() -> WorkerTuning.resolve(cpu, 2, 0, null, null))
-                .isInstanceOfSatisfying(WorkerTuning.InvalidTuningException.class, e -> {
+                .isInstanceOfSatisfying(InvalidSettingException.class, e -> {
                     assertThat(e.property()).isEqualTo("facesweep.worker.batch-size");
                     assertThat(e.problem()).isEqualTo("must be 1 or more, was 0");
                 });
@@ -59,5 +59,28 @@ class WorkerTuningTest {
                 .hasMessage("facesweep.worker.intra-op-threads: must be 0 or more, was -1");
         assertThatThrownBy(() -> WorkerTuning.resolve(cpu, 2, null, null, 0))
                 .hasMessage("facesweep.worker.decode-threads: must be 1 or more, was 0");
+    }
+
+    @Test
+    void afterAFallbackTheCpuDefaultsReplaceTheAcceleratorsAndConfiguredValuesStay() {
+        WorkerTuning.Request nothingSet = new WorkerTuning.Request(4, null, null, null);
+        assertThat(nothingSet.resolve(cuda)).isEqualTo(new WorkerTuning(16, 0, 3, "cuda defaults for 4 cores"));
+        assertThat(nothingSet.resolve(cpu).fallbackFrom("cuda"))
+                .isEqualTo(new WorkerTuning(8, 4, 1, "cpu defaults for 4 cores (fallback from cuda)"));
+
+        WorkerTuning.Request decodeSet = new WorkerTuning.Request(4, null, null, 2);
+        assertThat(decodeSet.resolve(cuda))
+                .isEqualTo(new WorkerTuning(16, 0, 2, "configured decode threads; cuda defaults for 4 cores"));
+        assertThat(decodeSet.resolve(cpu).fallbackFrom("cuda").heartbeat()).isEqualTo(new Heartbeat.Tuning(4, 2,
+                "configured decode threads; cpu defaults for 4 cores (fallback from cuda)"));
+    }
+
+    @Test
+    void theRequestIsCheckedBeforeAnyProviderIsAsked() {
+        assertThatThrownBy(() -> new WorkerTuning.Request(4, 3, 2, -2))
+                .isInstanceOf(InvalidSettingException.class)
+                .hasMessage("facesweep.worker.decode-threads: must be 1 or more, was -2");
+        assertThatThrownBy(() -> new WorkerTuning.Request(0, null, null, null))
+                .hasMessage("cores must be at least 1, was 0");
     }
 }

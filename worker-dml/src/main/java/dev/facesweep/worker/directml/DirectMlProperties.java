@@ -1,6 +1,8 @@
 package dev.facesweep.worker.directml;
 
 import dev.facesweep.worker.app.ConfigurationException;
+import dev.facesweep.worker.provider.InvalidSettingException;
+import dev.facesweep.worker.provider.ProviderFallback;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -33,22 +35,16 @@ public record DirectMlProperties(
         Boolean strictPlacement,
         Boolean selfTest) {
 
-    /** What to do when DirectML cannot run. */
-    enum Fallback { FAIL, CPU }
-
     static final double DEFAULT_MIN_NODE_FRACTION = 0.5;
     static final double DEFAULT_MIN_COSINE = 0.999;
 
-    Fallback fallbackPolicy() {
-        if (fallback == null || fallback.isBlank()) {
-            return Fallback.FAIL;
+    /** @throws ConfigurationException naming the property when it is neither fail nor cpu */
+    ProviderFallback fallbackPolicy() {
+        try {
+            return ProviderFallback.parse(ProviderFallback.property(DirectMlProvider.NAME), fallback);
+        } catch (InvalidSettingException e) {
+            throw new ConfigurationException(e.property(), e.problem());
         }
-        return switch (fallback.strip().toLowerCase(Locale.ROOT)) {
-            case "fail" -> Fallback.FAIL;
-            case "cpu" -> Fallback.CPU;
-            default -> throw new ConfigurationException("facesweep.worker.dml.fallback", "must be fail or cpu, was '"
-                    + fallback + "'");
-        };
     }
 
     Map<String, String> providerOptions() {

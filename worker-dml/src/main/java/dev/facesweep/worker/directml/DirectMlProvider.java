@@ -7,17 +7,17 @@ import dev.facesweep.model.BundleException;
 import dev.facesweep.model.ClipModel;
 import dev.facesweep.model.SessionConfigurer;
 import dev.facesweep.worker.app.ConfigurationException;
-import dev.facesweep.worker.provider.CpuProvider;
 import dev.facesweep.worker.provider.ProviderCheck;
+import dev.facesweep.worker.provider.ProviderFallback;
 import dev.facesweep.worker.provider.ProviderOption;
 import dev.facesweep.worker.provider.ProviderSettings;
 import dev.facesweep.worker.provider.ProviderSetup;
 import dev.facesweep.worker.provider.ProviderUnavailableException;
+import dev.facesweep.worker.provider.WorkerTuning;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.Set;
 import org.slf4j.Logger;
@@ -32,9 +32,10 @@ import org.slf4j.LoggerFactory;
  * {@link DirectMlSessionConfigurer}; then the check proves the provider is in use: share of nodes on DirectML from
  * a profiled run, and the cosine of one embedding against the CPU provider's.
  *
- * <p>When any of that fails, the {@code facesweep.worker.dml.fallback} policy decides: {@code fail} (default)
- * stops the worker with exit code 2 and a one-line reason saying how to provision the DLLs; {@code cpu} warns
- * loudly and runs on the CPU, reporting provider CPU against configured DirectML in heartbeats, health and the
+ * <p>When any of that fails, the {@code facesweep.worker.dml.fallback} policy decides (the worker application
+ * applies it, as for every accelerator, see {@link ProviderFallback}): {@code fail} (default) stops the worker with
+ * exit code 2 and a one-line reason saying how to provision the DLLs; {@code cpu} warns loudly and runs on the CPU
+ * with the CPU's tuning, reporting provider CPU against configured DirectML in heartbeats, health and the
  * {@code facesweep_worker_provider_info} metric.
  */
 public final class DirectMlProvider implements ProviderOption {
@@ -42,7 +43,6 @@ public final class DirectMlProvider implements ProviderOption {
     private static final Logger log = LoggerFactory.getLogger(DirectMlProvider.class);
 
     public static final String NAME = "dml";
-    static final int DEFAULT_BATCH_SIZE = 16;
     static final String HOW_TO_PROVISION = "provision onnxruntime.dll (NuGet Microsoft.ML.OnnxRuntime.DirectML "
             + "1.24.x) and DirectML.dll (Microsoft.AI.DirectML 1.15.x) in one folder with "
             + "deploy/windows/install-worker.ps1 and start the JVM with "
@@ -50,10 +50,13 @@ public final class DirectMlProvider implements ProviderOption {
 
     private final DirectMlProperties properties;
     private final DirectMlRuntime runtime;
+    private final ProviderFallback fallback;
 
+    /** @throws ConfigurationException when {@code facesweep.worker.dml.fallback} is neither fail nor cpu */
     DirectMlProvider(DirectMlProperties properties, DirectMlRuntime runtime) {
         this.properties = properties;
         this.runtime = runtime;
+        this.fallback = properties.fallbackPolicy();
     }
 
     @Override
@@ -62,10 +65,17 @@ public final class DirectMlProvider implements ProviderOption {
     }
 
     @Override
+    public String label() {
+        return DirectMlSessionConfigurer.PROVIDER;
+    }
+
+    @Override
+    public ProviderFallback fallback() {
+        return fallback;
+    }
+
+    @Override
     public ProviderSetup setUp(ProviderSettings settings) throws ProviderUnavailableException {
-        DirectMlProperties.Fallback policy = properties.fallbackPolicy();
-        Optional<ProviderSetup> fallback = policy == DirectMlProperties.Fallback.CPU
-                ? Optional.of(CpuProvider.cpu(settings, DirectMlSessionConfigurer.PROVIDER)) : Optional.empty();
         List<OrtEpDevice> devices = List.of();
         String problem = null;
         Set<OrtProvider> providers = runtime.providers();
@@ -83,13 +93,8 @@ public final class DirectMlProvider implements ProviderOption {
             }
         }
         if (problem != null) {
-            String reason = "DirectML is not available: " + (windows() ? "" : "it needs Windows and ") + problem + "; "
-                    + HOW_TO_PROVISION;
-            if (fallback.isEmpty()) {
-                throw new ProviderUnavailableException(reason + "; or set facesweep.worker.dml.fallback=cpu");
-            }
-            warnFallback(reason);
-            return fallback.get();
+            throw new ProviderUnavailableException("DirectML is not available: " + (windows() ? "" : "it needs "
+                    + "Windows and ") + problem + "; " + HOW_TO_PROVISION);
         }
         List<DmlDevice> described = new ArrayList<>();
         for (int i = 0; i < devices.size(); i++) {
@@ -102,21 +107,20 @@ public final class DirectMlProvider implements ProviderOption {
             throw new ConfigurationException("facesweep.worker.device", e.getMessage());
         }
         log.info("DirectML devices: {}; using {}", described.stream().map(DmlDevice::label).toList(), chosen.label());
-        int batch = settings.batchSizeOr(DEFAULT_BATCH_SIZE);
+        int batch = settings.batchSizeOr(WorkerTuning.ACCELERATOR_BATCH_SIZE);
         DirectMlSessionConfigurer configurer = new DirectMlSessionConfigurer(devices.get(chosen.index()),
-                properties.providerOptions(), batch, properties.strict(), Path.of(System.getProperty("java.io.tmpdir")));
-        return new DmlSetup(configurer, chosen, fallback);
+                properties.providerOptions(), batch, settings.intraOpThreads(), properties.strict(),
+                Path.of(System.getProperty("java.io.tmpdir")));
+        return new DmlSetup(configurer, chosen);
     }
 
     private final class DmlSetup implements ProviderSetup {
         private final DirectMlSessionConfigurer configurer;
         private final DmlDevice device;
-        private final Optional<ProviderSetup> fallback;
 
-        DmlSetup(DirectMlSessionConfigurer configurer, DmlDevice device, Optional<ProviderSetup> fallback) {
+        DmlSetup(DirectMlSessionConfigurer configurer, DmlDevice device) {
             this.configurer = configurer;
             this.device = device;
-            this.fallback = fallback;
         }
 
         @Override
@@ -172,17 +176,6 @@ public final class DirectMlProvider implements ProviderOption {
             return new ProviderCheck(DirectMlSessionConfigurer.PROVIDER, String.format(Locale.ROOT,
                     "%.0f%% of nodes on DirectML, %s, %s", 100 * share, device.label(), cosineText), fraction);
         }
-
-        @Override
-        public Optional<ProviderSetup> fallback() {
-            return fallback;
-        }
-    }
-
-    private static void warnFallback(String reason) {
-        log.warn("!!! {}", reason);
-        log.warn("!!! facesweep.worker.dml.fallback=cpu: RUNNING ON THE CPU INSTEAD OF DIRECTML; heartbeats, "
-                + "/actuator/health and facesweep_worker_provider_info show provider=CPU, configured_provider=DirectML");
     }
 
     private static boolean windows() {

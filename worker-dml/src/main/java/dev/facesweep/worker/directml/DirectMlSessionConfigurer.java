@@ -32,16 +32,21 @@ final class DirectMlSessionConfigurer implements SessionConfigurer {
     private final OrtEpDevice device;
     private final Map<String, String> providerOptions;
     private final int batchSize;
+    private final int intraOpThreads;
     private final boolean strictPlacement;
     private final Path profileDir;
     private volatile ProfileSummary placement;
     private volatile String placementProblem = "the image model was not opened";
 
+    /**
+     * @param intraOpThreads threads for the nodes DirectML does not take; 0 leaves it to ONNX Runtime
+     */
     DirectMlSessionConfigurer(OrtEpDevice device, Map<String, String> providerOptions, int batchSize,
-            boolean strictPlacement, Path profileDir) {
+            int intraOpThreads, boolean strictPlacement, Path profileDir) {
         this.device = device;
         this.providerOptions = Map.copyOf(providerOptions);
         this.batchSize = batchSize;
+        this.intraOpThreads = intraOpThreads;
         this.strictPlacement = strictPlacement;
         this.profileDir = profileDir;
     }
@@ -57,6 +62,9 @@ final class DirectMlSessionConfigurer implements SessionConfigurer {
         options.setMemoryPatternOptimization(false);
         options.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
         options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+        if (intraOpThreads > 0) {
+            options.setIntraOpNumThreads(intraOpThreads);
+        }
         if (strictPlacement) {
             options.addConfigEntry("session.disable_cpu_ep_fallback", "1");
         }

@@ -5,11 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ai.onnxruntime.OrtEpDevice;
 import ai.onnxruntime.OrtProvider;
-import dev.facesweep.model.CpuSessionConfigurer;
 import dev.facesweep.worker.app.ConfigurationException;
+import dev.facesweep.worker.provider.ProviderFallback;
 import dev.facesweep.worker.provider.ProviderSettings;
-import dev.facesweep.worker.provider.ProviderSetup;
 import dev.facesweep.worker.provider.ProviderUnavailableException;
+import dev.facesweep.worker.provider.WorkerTuning;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
@@ -48,7 +48,7 @@ class DirectMlProviderTest {
                 .hasMessageContaining("the loaded ONNX Runtime has no DirectML provider (it has [CPU])")
                 .hasMessageContaining("deploy/windows/install-worker.ps1")
                 .hasMessageContaining("-Donnxruntime.native.onnxruntime.path=<folder>\\onnxruntime.dll")
-                .hasMessageEndingWith("; or set facesweep.worker.dml.fallback=cpu")
+                .hasMessageEndingWith("(docs/windows-dml.md)")
                 .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
     }
 
@@ -61,20 +61,30 @@ class DirectMlProviderTest {
     }
 
     @Test
-    void theCpuPolicyRunsOnTheCpuAndSaysSo() throws Exception {
-        DirectMlProvider provider = new DirectMlProvider(policy("CPU"), runtime(EnumSet.of(OrtProvider.CPU)));
-        ProviderSetup setup = provider.setUp(new ProviderSettings(4, 1, ""));
-        assertThat(setup.configuredProvider()).isEqualTo("DirectML");
-        assertThat(setup.device()).isEqualTo("cpu");
-        assertThat(setup.configurer()).isInstanceOf(CpuSessionConfigurer.class);
-        assertThat(setup.configurer().provider()).isEqualTo("CPU");
-        assertThat(setup.configurer().batchSize(dev.facesweep.model.ModelRole.VISUAL)).isEqualTo(4);
+    void theCpuPolicyIsTheProvidersFallbackAndTheReasonStillComesFromSetUp() {
+        DirectMlProvider cpu = new DirectMlProvider(policy("CPU"), runtime(EnumSet.of(OrtProvider.CPU)));
+        assertThat(cpu.fallback()).isEqualTo(ProviderFallback.CPU);
+        assertThat(new DirectMlProvider(policy(null), runtime(EnumSet.of(OrtProvider.CPU))).fallback())
+                .isEqualTo(ProviderFallback.FAIL);
+        // the worker application applies the policy (the same for every accelerator); DirectMlWorkerIT runs it
+        assertThatThrownBy(() -> cpu.setUp(new ProviderSettings(4, 1, "")))
+                .isInstanceOf(ProviderUnavailableException.class)
+                .hasMessageStartingWith("DirectML is not available: ");
+    }
+
+    @Test
+    void itReportsAsDirectMlWithTheAcceleratorDefaults() {
+        DirectMlProvider provider = new DirectMlProvider(policy(null), runtime(EnumSet.of(OrtProvider.CPU)));
+        assertThat(provider.label()).isEqualTo("DirectML");
+        assertThat(provider.defaults(4)).isEqualTo(new WorkerTuning(16, 0, 3, "dml defaults for 4 cores"));
+        assertThat(WorkerTuning.resolve(provider, 12, 8, null, null))
+                .isEqualTo(new WorkerTuning(8, 0, 8, "configured batch size; dml defaults for 12 cores"));
     }
 
     @Test
     void badOptionsNameTheirProperty() {
-        assertThatThrownBy(() -> new DirectMlProvider(policy("gpu"), runtime(EnumSet.of(OrtProvider.CPU)))
-                .setUp(SETTINGS)).isInstanceOf(ConfigurationException.class)
+        assertThatThrownBy(() -> new DirectMlProvider(policy("gpu"), runtime(EnumSet.of(OrtProvider.CPU))))
+                .isInstanceOf(ConfigurationException.class)
                 .hasMessage("facesweep.worker.dml.fallback: must be fail or cpu, was 'gpu'");
         assertThatThrownBy(() -> new DirectMlProperties(null, "fastest", null, null, null, null, null)
                 .providerOptions()).hasMessageStartingWith("facesweep.worker.dml.performance-preference: ");
@@ -96,8 +106,7 @@ class DirectMlProviderTest {
                 .isInstanceOf(ProviderUnavailableException.class)
                 .hasMessageStartingWith("DirectML is not available: it needs Windows and the loaded ONNX Runtime has "
                         + "no DirectML provider");
-        ProviderSetup fallback = new DirectMlProvider(policy("cpu"), real).setUp(SETTINGS);
-        assertThat(fallback.configurer().provider()).isEqualTo("CPU");
-        assertThat(fallback.configuredProvider()).isEqualTo("DirectML");
+        assertThatThrownBy(() -> new DirectMlProvider(policy("cpu"), real).setUp(SETTINGS))
+                .isInstanceOf(ProviderUnavailableException.class);
     }
 }

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.rabbitmq.client.GetResponse;
 import dev.facesweep.corpus.ContentHash;
+import dev.facesweep.model.CpuSessionConfigurer;
 import dev.facesweep.model.ModelBundle;
 import dev.facesweep.protocol.BatchImage;
 import dev.facesweep.protocol.BatchMessage;
@@ -72,7 +73,7 @@ class DirectMlWorkerIT {
                 .startsWith("facesweep worker: DirectML is not available: it needs Windows and the loaded ONNX "
                         + "Runtime has no DirectML provider")
                 .contains("deploy/windows/install-worker.ps1")
-                .endsWith("or set facesweep.worker.dml.fallback=cpu");
+                .endsWith("; or set facesweep.worker.dml.fallback=cpu to run on the CPU instead");
     }
 
     @Test
@@ -122,6 +123,11 @@ class DirectMlWorkerIT {
         });
         assertThat(beats.get(0).provider()).isEqualTo("CPU");
         assertThat(beats.get(0).configuredProvider()).isEqualTo("DirectML");
+        // on the CPU the CPU's tuning applies, not DirectML's (every core infers, one decodes), and it says why
+        int cores = Runtime.getRuntime().availableProcessors();
+        assertThat(beats.get(0).tuning()).isEqualTo(new Heartbeat.Tuning(cores, 1, "cpu defaults for " + cores
+                + " cores (fallback from dml)"));
+        assertThat(beats.get(0).batchSize()).isEqualTo(CpuSessionConfigurer.DEFAULT_BATCH_SIZE);
     }
 
     private static String get(int port, String path) throws Exception {
