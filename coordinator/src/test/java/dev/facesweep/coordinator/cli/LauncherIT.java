@@ -77,4 +77,39 @@ class LauncherIT {
         assertThat(run.exit()).as(run.err()).isZero();
         assertThat(run.out()).startsWith("Usage: facesweep " + subcommand);
     }
+
+    /**
+     * A stale jar is rebuilt with {@code FACESWEEP_BUILD_OPTS} (e.g. {@code -Pgpu}); checked on a copy of the
+     * launcher with a stand-in Maven wrapper and java, so no real build runs.
+     */
+    @Test
+    void rebuildsAStaleJarWithTheConfiguredBuildOptions(@org.junit.jupiter.api.io.TempDir Path dir)
+            throws Exception {
+        Files.copy(REPO.resolve("facesweep"), dir.resolve("facesweep"));
+        for (String module : List.of("common", "coordinator/target", "worker-cpu", "worker-dml")) {
+            Files.createDirectories(dir.resolve(module));
+        }
+        Path jar = Files.writeString(dir.resolve("coordinator/target/facesweep-coordinator.jar"), "old");
+        Files.writeString(dir.resolve("pom.xml"), "<project/>");
+        Files.setLastModifiedTime(jar, java.nio.file.attribute.FileTime.fromMillis(0));
+        Path mvnw = Files.writeString(dir.resolve("mvnw"), "#!/usr/bin/env bash\necho \"$*\" > maven-args\n"
+                + "echo new > coordinator/target/facesweep-coordinator.jar\n");
+        Path java = Files.writeString(dir.resolve("fake-java"), "#!/usr/bin/env bash\necho \"java $*\"\n");
+        mvnw.toFile().setExecutable(true);
+        java.toFile().setExecutable(true);
+
+        ProcessBuilder builder = new ProcessBuilder("bash", dir.resolve("facesweep").toString(), "status")
+                .directory(dir.toFile()).redirectErrorStream(true);
+        builder.environment().put("JAVA", java.toString());
+        builder.environment().put("FACESWEEP_BUILD_OPTS", "-Pgpu");
+        builder.environment().remove("FACESWEEP_NO_BUILD");
+        Process process = builder.start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+
+        assertThat(process.exitValue()).as(output).isZero();
+        assertThat(Files.readString(dir.resolve("maven-args")).strip()).isEqualTo("-B -q -Pgpu -DskipTests package");
+        assertThat(Files.readString(jar).strip()).isEqualTo("new");
+        assertThat(output).contains("./mvnw -Pgpu -DskipTests package").contains("java -jar " + jar + " status");
+    }
 }
