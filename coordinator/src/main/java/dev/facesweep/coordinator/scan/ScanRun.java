@@ -58,8 +58,9 @@ import org.slf4j.LoggerFactory;
  *       is a counted duplicate).</li>
  *   <li><b>Resume</b>: the batches an earlier, killed run left pending or in flight are published again first;
  *       everything already stored stays as it is.</li>
- *   <li><b>Few transactions</b>: every free slot is claimed in one store transaction and marked published in
- *       one more; results arriving together are recorded together (see {@link DispatchListener#onResults}).
+ *   <li><b>Few transactions</b>: every free slot is claimed, and recorded as published, in one store
+ *       transaction just before the publish (a batch that cannot be published is released again); results
+ *       arriving together are recorded together (see {@link DispatchListener#onResults}).
  *       Progress counts read every row of the scan, so they are spaced by their own cost
  *       ({@value #PROGRESS_COST_FACTOR} times it, at least {@link ScanSettings#progressEvery()}).</li>
  * </ul>
@@ -195,7 +196,7 @@ public final class ScanRun {
         while (true) {
             if (room > 0) {
                 // every free slot in one transaction
-                List<ClaimedBatch> batches = store.claimBatches(scan.id(), settings.batchSize(), room);
+                List<ClaimedBatch> batches = store.claimBatchesForPublishing(scan.id(), settings.batchSize(), room);
                 long images = 0;
                 for (ClaimedBatch batch : batches) {
                     images += batch.images().size();
@@ -233,11 +234,12 @@ public final class ScanRun {
     }
 
     /**
-     * Publishes claimed batches and records them as outstanding.
+     * Publishes batches and records them as outstanding.
      *
-     * @param releaseOnFailure give the images back to staged when the transport fails (fresh claims only)
+     * @param fresh claimed for publishing just now (already recorded as published; released when the transport
+     *     fails), rather than published again ({@link ScanStore#markPublished} after the publish)
      */
-    private void publish(List<ClaimedBatch> batches, boolean releaseOnFailure) throws DispatchException {
+    private void publish(List<ClaimedBatch> batches, boolean fresh) throws DispatchException {
         List<BatchMessage> messages = new ArrayList<>(batches.size());
         for (ClaimedBatch batch : batches) {
             messages.add(message(batch));
@@ -245,7 +247,7 @@ public final class ScanRun {
         try {
             dispatcher.publish(messages);
         } catch (DispatchException e) {
-            if (releaseOnFailure) {
+            if (fresh) {
                 for (ClaimedBatch batch : batches) {
                     store.releaseBatch(batch.batchId());
                 }
@@ -258,7 +260,9 @@ public final class ScanRun {
             ids.add(batch.batchId());
             outstanding.published(batch.batchId(), batch.images().size(), now);
         }
-        store.markPublished(ids);
+        if (!fresh) {
+            store.markPublished(ids);
+        }
         published += batches.size();
         monitor.batchesPublished(batches.size());
     }

@@ -12,6 +12,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Types;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -95,8 +96,13 @@ public final class ScanStore implements AutoCloseable {
 
     /** Pages of the SQLite writer connection's cache (4 KiB each: 64 MiB), so the hot index pages stay in it. */
     static final int SQLITE_WRITER_CACHE_PAGES = 16_384;
-    /** WAL pages after which a commit checkpoints (64 MiB; SQLite's default is 1,000: 4 MiB). */
-    static final int SQLITE_AUTOCHECKPOINT_PAGES = 16_000;
+    /** WAL frames (pages) after which the checkpointer lets the log start over: 64 MiB. */
+    static final int SQLITE_WAL_RESTART_FRAMES = 16_000;
+    /**
+     * Pause between two passes of the checkpointer: a page written by many commits in between (the end of a table,
+     * the busy part of an index) is copied once per pass.
+     */
+    static final long SQLITE_CHECKPOINT_PAUSE_MILLIS = 2000;
 
     private final DataSource dataSource;
     private final DataSource writeSource;
@@ -105,6 +111,8 @@ public final class ScanStore implements AutoCloseable {
     private final Dialect dialect;
     private final JsonMapper json = JsonMapper.builder().build();
     private final ReentrantLock claimLock = new ReentrantLock();
+    /** SQLite only, else null. */
+    private SqliteCheckpointer checkpointer;
     /**
      * Per scan, a seq below which this process knows no image is staged: claims take staged images in seq order, so
      * after a claim every staged image lies above the last seq it looked at, until {@link #releaseBatch} stages
@@ -165,11 +173,13 @@ public final class ScanStore implements AutoCloseable {
      *   <li>A SQLite connection drops its whole page cache when another connection has written since its last
      *       transaction; with all writes on one connection, its cache ({@value #SQLITE_WRITER_CACHE_PAGES} pages)
      *       stays warm, and the index pages every claim and result touches are not read again and again.</li>
+     *   <li>Commits only append to the write-ahead log; a {@link SqliteCheckpointer} copies it back into the
+     *       database on a thread of its own instead of inside whichever commit crosses SQLite's threshold.</li>
      * </ul>
      *
      * <p>Durability: WAL journal with {@code synchronous=NORMAL}. A commit is safe from a crash of this process
      * (kill -9) the moment it returns; only a power failure or an operating-system crash can lose the last commits
-     * since the WAL was last synced (at each checkpoint), and then always a suffix of them: the database comes back
+     * since the WAL was last synced (at each checkpoint pass), and then always a suffix of them: the database comes back
      * as it was at an earlier commit, never half-written. Nothing is lost for good by that: the results those
      * commits held were acknowledged to the broker, but their batches are back to in flight (or their images back
      * to staged) in the recovered store, and the next run of the scan publishes every pending and in-flight batch
@@ -187,17 +197,24 @@ public final class ScanStore implements AutoCloseable {
             writer.close();
             throw e;
         }
+        ScanStore store;
         try {
-            return new ScanStore(readers, writer, List.of(readers, writer), clock);
+            store = new ScanStore(readers, writer, List.of(readers, writer), clock);
         } catch (RuntimeException e) {
             readers.close();
             writer.close();
             throw e;
         }
+        SQLiteConfig own = sqliteConfig();
+        own.setBusyTimeout(100);
+        SQLiteDataSource checkpoints = new SQLiteDataSource(own);
+        checkpoints.setUrl(url);
+        store.checkpointer = new SqliteCheckpointer(checkpoints::getConnection, writer, SQLITE_WAL_RESTART_FRAMES,
+                SQLITE_CHECKPOINT_PAUSE_MILLIS, "facesweep-sqlite-checkpoint").start();
+        return store;
     }
 
-    /** @param cachePages the connections' page cache, 0 for SQLite's default */
-    private static HikariDataSource sqlitePool(String url, String name, int size, int cachePages, String where) {
+    private static SQLiteConfig sqliteConfig() {
         SQLiteConfig config = new SQLiteConfig();
         config.setJournalMode(SQLiteConfig.JournalMode.WAL);
         config.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
@@ -205,6 +222,12 @@ public final class ScanStore implements AutoCloseable {
         config.enforceForeignKeys(true);
         // Write transactions take the write lock up front: no read-to-write upgrade can fail with SQLITE_BUSY.
         config.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
+        return config;
+    }
+
+    /** @param cachePages the connections' page cache, 0 for SQLite's default */
+    private static HikariDataSource sqlitePool(String url, String name, int size, int cachePages, String where) {
+        SQLiteConfig config = sqliteConfig();
         if (cachePages > 0) {
             config.setCacheSize(cachePages);
         }
@@ -215,7 +238,8 @@ public final class ScanStore implements AutoCloseable {
         pool.setPoolName(name);
         pool.setMaximumPoolSize(size);
         pool.setInitializationFailTimeout(-1);
-        pool.setConnectionInitSql("PRAGMA wal_autocheckpoint = " + SQLITE_AUTOCHECKPOINT_PAGES);
+        // commits only append to the log: the SqliteCheckpointer copies it back on its own thread
+        pool.setConnectionInitSql("PRAGMA wal_autocheckpoint = 0");
         try {
             return new HikariDataSource(pool);
         } catch (RuntimeException e) {
@@ -257,6 +281,9 @@ public final class ScanStore implements AutoCloseable {
 
     @Override
     public void close() {
+        if (checkpointer != null) {
+            checkpointer.close();
+        }
         StoreException failure = null;
         for (AutoCloseable pool : ownedPools) {
             try {
@@ -470,6 +497,25 @@ public final class ScanStore implements AutoCloseable {
      */
     public int reuseKnownResults(String scanId) {
         ScanInfo scan = requireScan(scanId);
+        // Look first, on a reader: most staged images of a first scan have no result, and the look leaves the one
+        // write connection free. (A result stored after the look is found when the image is claimed.)
+        boolean any = read("looking for stored results of " + scanId, c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM scan_image WHERE scan_id = ? AND state = ?"
+                    + " AND seq > ? AND EXISTS (SELECT 1 FROM result r WHERE r.sha256 = scan_image.sha256"
+                    + " AND r.model_id = ? AND r.prompt_hash = ?) LIMIT 1")) {
+                ps.setString(1, scanId);
+                ps.setString(2, ImageState.STAGED.db());
+                ps.setLong(3, stagedFloor(scanId));
+                ps.setString(4, scan.modelId());
+                ps.setString(5, scan.promptHash());
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next();
+                }
+            }
+        });
+        if (!any) {
+            return 0;
+        }
         return inTransaction("reusing stored results for " + scanId, c -> {
             try (PreparedStatement ps = c.prepareStatement("UPDATE scan_image SET state = ? WHERE scan_id = ?"
                     + " AND state = ? AND seq > ? AND EXISTS (SELECT 1 FROM result r WHERE r.sha256 ="
@@ -561,6 +607,21 @@ public final class ScanStore implements AutoCloseable {
      * @return the batches in staging order; empty when nothing is staged
      */
     public List<ClaimedBatch> claimBatches(String scanId, int batchSize, int maxBatches) {
+        return claim(scanId, batchSize, maxBatches, false);
+    }
+
+    /**
+     * {@link #claimBatches} for a caller that publishes the batches right away: in the same transaction they are
+     * recorded as published (in flight, attempt 1, dispatched now), which saves the {@link #markPublished}
+     * transaction per claim. Release the batches with {@link #releaseBatch} if publishing fails. Should the process
+     * die between this and the publish, the batches are in flight without having been sent; the next run of the
+     * scan publishes them again, as it does every batch left in flight (with attempt 2 in the message).
+     */
+    public List<ClaimedBatch> claimBatchesForPublishing(String scanId, int batchSize, int maxBatches) {
+        return claim(scanId, batchSize, maxBatches, true);
+    }
+
+    private List<ClaimedBatch> claim(String scanId, int batchSize, int maxBatches, boolean published) {
         if (batchSize < 1) {
             throw new IllegalArgumentException("batch size must be at least 1, got " + batchSize);
         }
@@ -626,13 +687,19 @@ public final class ScanStore implements AutoCloseable {
                 long now = clock.millis();
                 List<ClaimedBatch> batches = new ArrayList<>(byBatch.size());
                 try (PreparedStatement ps = c.prepareStatement("INSERT INTO batch (id, scan_id, state, attempts,"
-                        + " image_count, created_at) VALUES (?, ?, ?, 0, ?, ?)")) {
+                        + " image_count, created_at, dispatched_at) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
                     for (Map.Entry<String, List<ClaimedBatch.Image>> batch : byBatch.entrySet()) {
                         ps.setString(1, batch.getKey());
                         ps.setString(2, scanId);
-                        ps.setString(3, BatchState.PENDING.db());
-                        ps.setInt(4, batch.getValue().size());
-                        ps.setLong(5, now);
+                        ps.setString(3, (published ? BatchState.IN_FLIGHT : BatchState.PENDING).db());
+                        ps.setInt(4, published ? 1 : 0);
+                        ps.setInt(5, batch.getValue().size());
+                        ps.setLong(6, now);
+                        if (published) {
+                            ps.setLong(7, now);
+                        } else {
+                            ps.setNull(7, Types.BIGINT);
+                        }
                         ps.addBatch();
                         batches.add(new ClaimedBatch(batch.getKey(), scanId, scan.modelId(), scan.promptHash(), 1,
                                 batch.getValue()));

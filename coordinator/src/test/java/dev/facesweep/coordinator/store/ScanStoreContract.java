@@ -241,6 +241,27 @@ abstract class ScanStoreContract {
     }
 
     @Test
+    void batchesClaimedForPublishingAreInFlightAtOnceAndCanBeReleased() {
+        String scan = stagedScan(3);
+        clock.advance(Duration.ofSeconds(2));
+
+        List<ClaimedBatch> batches = store.claimBatchesForPublishing(scan, 2, 2);
+
+        assertThat(batches).hasSize(2);
+        BatchInfo info = store.batch(batches.get(0).batchId()).orElseThrow();
+        assertThat(info.state()).isEqualTo(BatchState.IN_FLIGHT);
+        assertThat(info.attempts()).isEqualTo(1);
+        assertThat(info.dispatchedAt()).isEqualTo(START.plusSeconds(2));
+        assertThat(batches.get(0).attempt()).isEqualTo(1);
+        assertThat(store.counts(scan).inFlightBatches()).isEqualTo(2);
+        assertThat(store.redispatch(batches.get(1).batchId()).orElseThrow().attempt()).isEqualTo(2);
+
+        assertThat(store.releaseBatch(batches.get(1).batchId())).isEqualTo(1);
+        assertThat(store.claimBatchesForPublishing(scan, 2, 2)).singleElement()
+                .satisfies(b -> assertThat(b.images()).isEqualTo(batches.get(1).images()));
+    }
+
+    @Test
     void severalBatchesAreMarkedPublishedAtOnce() {
         String scan = stagedScan(5);
         List<ClaimedBatch> batches = store.claimBatches(scan, 2, 3);
