@@ -202,9 +202,10 @@ Run {datetime.datetime.now().astimezone().strftime('%Y-%m-%d %H:%M %Z')} at comm
 - Corpus: `<root>/set-NNNNNN/faces/img-NNNNNNNN.png`, 100 per face set; each file is a few dozen distinct bytes,
   not a PNG (the coordinator walks and hashes every file; the stand-ins never read them).
 - img/s = images / (scan's `finished_at` - `created_at` in the store): walk, hash, stage, claim, publish, score
-  and store every result, finish. Best of {e['REPEATS']} runs, all runs in brackets.
+  and store every result, finish. Best of {e['REPEATS']} run(s), all runs in brackets. CPU per image from
+  `/proc` over the whole run (the coordinator's includes its start-up: JVM, model load, JIT).
 
-| store | batch | images | img/s (runs) | / 5,000 | target >= 1.0 | scan s | CPU ms per 1k images: coordinator / broker / stand-ins / rest (PostgreSQL, kernel, others) | machine busy cores | failed / repeated batches |
+| store | batch | images | img/s (runs) | / 5,000 | target >= 1.0 | scan s | CPU µs per image: coordinator / broker / stand-ins / rest (PostgreSQL, kernel, others) | machine busy cores | failed / repeated batches |
 |---|---|---|---|---|---|---|---|---|---|
 {chr(10).join(rows)}
 
