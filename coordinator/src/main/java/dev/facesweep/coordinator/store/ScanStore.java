@@ -126,6 +126,13 @@ public final class ScanStore implements AutoCloseable {
      * row of the scan), then counted up. A seq a failed chunk reserved stays unused: only the order matters.
      */
     private final Map<String, AtomicLong> lastSeq = new ConcurrentHashMap<>();
+    /**
+     * Per scan, the last seq whose staged images {@link #reuseKnownResults} (and {@link #forEachRescorable}) has
+     * already looked at: each staged image is looked at once, not once per staged chunk while it waits to be
+     * claimed. A result stored later for a looked-at image is still found: claims check again.
+     */
+    private final Map<String, Long> reuseLooked = new ConcurrentHashMap<>();
+    private final Map<String, Long> rescoreLooked = new ConcurrentHashMap<>();
 
     /**
      * @param dataSource reads (and writes, when {@code writeSource} is null)
@@ -403,16 +410,7 @@ public final class ScanStore implements AutoCloseable {
     public StageSummary stage(String scanId, Iterator<StagedImage> images, LongConsumer progress) {
         requireScan(scanId);
         long[] totals = new long[3];
-        AtomicLong seq = lastSeq.computeIfAbsent(scanId, id -> new AtomicLong(read("staging into " + id, c -> {
-            try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT COALESCE(MAX(seq), 0) FROM scan_image WHERE scan_id = ?")) {
-                ps.setString(1, id);
-                try (ResultSet rs = ps.executeQuery()) {
-                    rs.next();
-                    return rs.getLong(1);
-                }
-            }
-        })));
+        AtomicLong seq = seqCounter(scanId);
         long taken = 0;
         List<StagedImage> chunk = new ArrayList<>(STAGE_CHUNK);
         while (images.hasNext()) {
@@ -491,12 +489,16 @@ public final class ScanStore implements AutoCloseable {
     // ---------------------------------------------------------------- reuse and rescoring
 
     /**
-     * Marks every staged image of the scan whose (sha256, model, prompt hash) already has a result as reused.
+     * Marks every staged image of the scan whose (sha256, model, prompt hash) already has a result as reused. Each
+     * staged image is looked at once per process: a call looks only at the images staged since the last one (a
+     * result stored later is found by the claim, which looks again).
      *
      * @return images marked
      */
     public int reuseKnownResults(String scanId) {
         ScanInfo scan = requireScan(scanId);
+        long from = lookFrom(scanId, reuseLooked);
+        long upTo = seqCounter(scanId).get();
         // Look first, on a reader: most staged images of a first scan have no result, and the look leaves the one
         // write connection free. (A result stored after the look is found when the image is claimed.)
         boolean any = read("looking for stored results of " + scanId, c -> {
@@ -505,7 +507,7 @@ public final class ScanStore implements AutoCloseable {
                     + " AND r.model_id = ? AND r.prompt_hash = ?) LIMIT 1")) {
                 ps.setString(1, scanId);
                 ps.setString(2, ImageState.STAGED.db());
-                ps.setLong(3, stagedFloor(scanId));
+                ps.setLong(3, from);
                 ps.setString(4, scan.modelId());
                 ps.setString(5, scan.promptHash());
                 try (ResultSet rs = ps.executeQuery()) {
@@ -514,29 +516,35 @@ public final class ScanStore implements AutoCloseable {
             }
         });
         if (!any) {
+            reuseLooked.merge(scanId, upTo, Math::max);
             return 0;
         }
-        return inTransaction("reusing stored results for " + scanId, c -> {
+        int reused = inTransaction("reusing stored results for " + scanId, c -> {
             try (PreparedStatement ps = c.prepareStatement("UPDATE scan_image SET state = ? WHERE scan_id = ?"
                     + " AND state = ? AND seq > ? AND EXISTS (SELECT 1 FROM result r WHERE r.sha256 ="
                     + " scan_image.sha256 AND r.model_id = ? AND r.prompt_hash = ?)")) {
                 ps.setString(1, ImageState.REUSED.db());
                 ps.setString(2, scanId);
                 ps.setString(3, ImageState.STAGED.db());
-                ps.setLong(4, stagedFloor(scanId));
+                ps.setLong(4, from);
                 ps.setString(5, scan.modelId());
                 ps.setString(6, scan.promptHash());
                 return ps.executeUpdate();
             }
         });
+        reuseLooked.merge(scanId, upTo, Math::max);
+        return reused;
     }
 
     /**
      * Streams, once per distinct content, the stored embeddings of the scan's staged images that have no result
-     * for the scan's prompt set: score them with {@link #recordRescored} instead of dispatching them.
+     * for the scan's prompt set: score them with {@link #recordRescored} instead of dispatching them. Like
+     * {@link #reuseKnownResults}, a call looks only at the images staged since the last call of this process.
      */
     public void forEachRescorable(String scanId, Consumer<StoredEmbedding> consumer) {
         ScanInfo scan = requireScan(scanId);
+        long from = lookFrom(scanId, rescoreLooked);
+        long upTo = seqCounter(scanId).get();
         stream("reading embeddings to rescore for " + scanId, "SELECT e.sha256, e.vector FROM embedding e"
                 + " WHERE e.model_id = ? AND e.sha256 IN (SELECT si.sha256 FROM scan_image si WHERE si.scan_id = ?"
                 + " AND si.state = ? AND si.seq > ?) AND NOT EXISTS (SELECT 1 FROM result r WHERE r.sha256 ="
@@ -545,10 +553,11 @@ public final class ScanStore implements AutoCloseable {
                     ps.setString(1, scan.modelId());
                     ps.setString(2, scanId);
                     ps.setString(3, ImageState.STAGED.db());
-                    ps.setLong(4, stagedFloor(scanId));
+                    ps.setLong(4, from);
                     ps.setString(5, scan.promptHash());
                 },
                 rs -> consumer.accept(new StoredEmbedding(rs.getString(1), EmbeddingBytes.fromBytes(rs.getBytes(2)))));
+        rescoreLooked.merge(scanId, upTo, Math::max);
     }
 
     /**
@@ -718,6 +727,25 @@ public final class ScanStore implements AutoCloseable {
 
     private long stagedFloor(String scanId) {
         return stagedFloor.getOrDefault(scanId, 0L);
+    }
+
+    /** The scan's staging sequence as this process counts it (read from the store on first use). */
+    private AtomicLong seqCounter(String scanId) {
+        return lastSeq.computeIfAbsent(scanId, id -> new AtomicLong(read("reading the last seq of " + id, c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT COALESCE(MAX(seq), 0) FROM scan_image WHERE scan_id = ?")) {
+                ps.setString(1, id);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    return rs.getLong(1);
+                }
+            }
+        })));
+    }
+
+    /** Where a look over the scan's staged images may start: above the floor and above what it already saw. */
+    private long lookFrom(String scanId, Map<String, Long> looked) {
+        return Math.max(stagedFloor(scanId), looked.getOrDefault(scanId, 0L));
     }
 
     /**

@@ -607,9 +607,29 @@ abstract class ScanStoreContract {
         assertThat(counts.staged()).isEqualTo(1);
         assertThat(store.result(sha(2), MODEL, "prompts-v2")).contains(Map.of("mask", (double) embedding(2)[0]));
         assertThat(store.result(sha(2), MODEL, PROMPTS)).contains(scores(0.6));
+        store.close();
+        store = reopen();
         List<StoredEmbedding> none = new ArrayList<>();
         store.forEachRescorable(second, none::add);
-        assertThat(none).isEmpty();
+        assertThat(none).as("a new process looks at every staged image again; none is rescorable now").isEmpty();
+    }
+
+    @Test
+    void eachStagedImageIsLookedAtForReuseOnceAndALaterResultIsFoundByTheClaim() {
+        String first = stagedScan(3);
+        List<ClaimedBatch> firstBatches = store.claimBatches(first, 1, 3);
+        store.recordResults(result(firstBatches.get(0), "vega-0", 0.7));
+        String second = newScan();
+        store.stage(second, List.of(image("fs/faces/1.png", 1), image("fs/faces/2.png", 2)).iterator());
+
+        assertThat(store.reuseKnownResults(second)).isEqualTo(1);
+        store.recordResults(result(firstBatches.get(1), "vega-0", 0.7));
+        store.stage(second, List.of(image("fs/faces/3.png", 3)).iterator());
+        store.recordResults(result(firstBatches.get(2), "vega-0", 0.7));
+
+        assertThat(store.reuseKnownResults(second)).as("only 3.png is new since the last look").isEqualTo(1);
+        assertThat(store.claimBatches(second, 10, 1)).as("2.png's result came after its look").isEmpty();
+        assertThat(store.counts(second).reused()).isEqualTo(3);
     }
 
     @Test
