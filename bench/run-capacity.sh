@@ -22,7 +22,8 @@
 #   CAPACITY_WORKERS   stand-in workers, i.e. the pool size the coordinator sees (default 8)
 #   CAPACITY_REPEATS   runs per store and batch size; the table shows the best (default 2)
 #   CAPACITY_MEMORY    corpus sizes of the memory runs (default "100000 1000000"; "" skips them)
-#   CAPACITY_BASELINE  a coordinator jar to measure too, at batch 16, for a before/after line (optional)
+#   CAPACITY_BASELINE  a coordinator jar to measure too, once per store of CAPACITY_BASELINE_STORES (default
+#                      sqlite), at batch 16, for a before/after line (optional; e.g. one built at commit 92b6427)
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -37,6 +38,7 @@ WORKERS=${CAPACITY_WORKERS:-8}
 REPEATS=${CAPACITY_REPEATS:-2}
 MEMORY=${CAPACITY_MEMORY-100000 1000000}
 BASELINE=${CAPACITY_BASELINE:-}
+BASELINE_STORES=${CAPACITY_BASELINE_STORES:-sqlite}
 MODEL=${CAPACITY_MODEL:-$ROOT/bench/models/ViT-L-14-bench}
 OUT=bench/out
 DOC=docs/benchmarks.md
@@ -88,11 +90,13 @@ for round in $(seq 1 "$REPEATS"); do
     for batch in $BATCHES; do
       run "throughput round$round" "$IMAGES" "$store" "$batch"
     done
-    if [ -n "$BASELINE" ]; then
-      JAR=$BASELINE run "baseline round$round" "$IMAGES" "$store" 16
-    fi
   done
 done
+if [ -n "$BASELINE" ]; then
+  for store in $BASELINE_STORES; do
+    JAR=$BASELINE run "baseline" "$IMAGES" "$store" 16
+  done
+fi
 for images in $MEMORY; do
   # heap after a full GC every ~50 samples of the run (jcmd GC.class_histogram), SQLite
   run "memory" "$images" sqlite 16 --heap --sample-every "$(( images / 5000 / 40 > 2 ? images / 5000 / 40 : 2 ))"
@@ -146,7 +150,7 @@ for tag in ("throughput", "baseline"):
         name = store if store == "sqlite" else "PostgreSQL"
         if store == "sqlite":
             name = "SQLite (default)"
-        what = "" if tag == "throughput" else " - **before** (baseline jar)"
+        what = "" if tag == "throughput" else " - **before** (`CAPACITY_BASELINE` jar)"
         if tag == "throughput" and batch == 16:
             headline.append((name, best["per_second"], ratio))
         broker = best.get("broker_cpu_seconds")
