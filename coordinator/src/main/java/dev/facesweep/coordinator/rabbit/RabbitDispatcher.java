@@ -30,7 +30,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ConcurrentNavigableMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.ExecutorService;
@@ -57,8 +59,11 @@ import org.slf4j.LoggerFactory;
  *       (after the client's automatic recovery); a batch delivered twice costs a duplicate result, which the
  *       store ignores. {@link #check()} fails the scan when a batch stays unconfirmed past
  *       {@link BrokerSettings#publishDeadline()}.</li>
- *   <li>A result is acknowledged only after {@link DispatchListener#onResult} returned, i.e. after the store
- *       committed it; if that throws, the message is returned to the queue after a short pause. A malformed
+ *   <li>Results are handed to one recording thread, which takes every result that has arrived (up to the result
+ *       prefetch) and passes them together to {@link DispatchListener#onResults}, so the store commits them in one
+ *       transaction; under load that is many results per commit, with a trickle one each. They are acknowledged
+ *       (one multiple ack) only after that returned, i.e. after the store committed them. If it throws, each
+ *       result is tried alone, and one that still fails is returned to the queue after a short pause. A malformed
  *       result is logged, reported and dropped.</li>
  *   <li>Parked messages carry their reason in the {@link Topology#HEADER_PARK_REASON} header; each is reported
  *       and removed from the parking queue once the store has recorded it.</li>
@@ -91,6 +96,9 @@ public final class RabbitDispatcher implements Dispatcher {
     private Channel publishChannel;
     private Channel topologyChannel;
     private DispatchListener listener;
+    /** Result deliveries waiting for the recording thread, in delivery order. */
+    private final BlockingQueue<Delivery> arrived = new LinkedBlockingQueue<>();
+    private Thread recording;
 
     private RabbitDispatcher(BrokerSettings settings, Connection connection, Clock clock) {
         this.settings = settings;
@@ -184,8 +192,11 @@ public final class RabbitDispatcher implements Dispatcher {
         try {
             Channel results = connection.createChannel();
             results.basicQos(settings.resultPrefetch());
+            recording = new Thread(() -> recordResults(results), "facesweep-results");
+            recording.setDaemon(true);
+            recording.start();
             results.basicConsume(names.results(), false, "facesweep-results",
-                    (tag, delivery) -> onResult(results, delivery),
+                    (tag, delivery) -> arrived.add(delivery),
                     tag -> log.warn("the broker cancelled the consumer of {}", names.results()));
             Channel parked = connection.createChannel();
             parked.basicQos(16);
@@ -202,26 +213,68 @@ public final class RabbitDispatcher implements Dispatcher {
         }
     }
 
-    private void onResult(Channel ch, Delivery delivery) {
-        long tag = delivery.getEnvelope().getDeliveryTag();
-        ResultMessage result;
-        try {
-            result = codec.decodeResult(delivery.getBody());
-        } catch (MalformedMessageException e) {
-            listener.onRejected("malformed result message dropped: " + e.getMessage());
-            ack(ch, tag);
+    /** The recording thread: records what has arrived, in groups, until the dispatcher closes. */
+    private void recordResults(Channel ch) {
+        List<Delivery> group = new ArrayList<>();
+        while (true) {
+            try {
+                group.add(arrived.take());
+            } catch (InterruptedException e) {
+                return;
+            }
+            arrived.drainTo(group, settings.resultPrefetch() - 1);
+            record(ch, group);
+            group.clear();
+        }
+    }
+
+    private void record(Channel ch, List<Delivery> group) {
+        List<ResultMessage> results = new ArrayList<>(group.size());
+        List<Long> tags = new ArrayList<>(group.size());
+        List<Long> malformed = new ArrayList<>();
+        for (Delivery delivery : group) {
+            try {
+                results.add(codec.decodeResult(delivery.getBody()));
+                tags.add(delivery.getEnvelope().getDeliveryTag());
+            } catch (MalformedMessageException e) {
+                listener.onRejected("malformed result message dropped: " + e.getMessage());
+                malformed.add(delivery.getEnvelope().getDeliveryTag());
+            }
+        }
+        long last = group.get(group.size() - 1).getEnvelope().getDeliveryTag();
+        if (results.isEmpty()) {
+            ack(ch, last, true);
             return;
         }
         try {
-            listener.onResult(result);
+            listener.onResults(results);
+            // every delivery up to `last` was in this group or an earlier one: acknowledge them all at once
+            ack(ch, last, true);
+            return;
         } catch (RuntimeException e) {
-            log.error("could not record the result of batch {} ({}); it goes back to the queue", result.batchId(),
+            if (results.size() == 1) {
+                log.error("could not record the result of batch {} ({}); it goes back to the queue",
+                        results.get(0).batchId(), describe(e));
+                pause();
+                nack(ch, tags.get(0));
+                malformed.forEach(tag -> ack(ch, tag, false));
+                return;
+            }
+            log.warn("could not record {} results together ({}); recording them one by one", results.size(),
                     describe(e));
-            pause();
-            nack(ch, tag);
-            return;
         }
-        ack(ch, tag);
+        for (int i = 0; i < results.size(); i++) {
+            try {
+                listener.onResults(List.of(results.get(i)));
+                ack(ch, tags.get(i), false);
+            } catch (RuntimeException e) {
+                log.error("could not record the result of batch {} ({}); it goes back to the queue",
+                        results.get(i).batchId(), describe(e));
+                pause();
+                nack(ch, tags.get(i));
+            }
+        }
+        malformed.forEach(tag -> ack(ch, tag, false));
     }
 
     private void onParked(Channel ch, Delivery delivery) {
@@ -245,7 +298,7 @@ public final class RabbitDispatcher implements Dispatcher {
             nack(ch, tag);
             return;
         }
-        ack(ch, tag);
+        ack(ch, tag, false);
     }
 
     private void onHeartbeat(Delivery delivery) {
@@ -270,9 +323,9 @@ public final class RabbitDispatcher implements Dispatcher {
         return value == null ? null : value.toString();
     }
 
-    private static void ack(Channel ch, long tag) {
+    private static void ack(Channel ch, long tag, boolean multiple) {
         try {
-            ch.basicAck(tag, false);
+            ch.basicAck(tag, multiple);
         } catch (IOException | AlreadyClosedException e) {
             log.warn("acknowledgement lost ({}); the broker will deliver the message again", describe(e));
         }
@@ -490,6 +543,9 @@ public final class RabbitDispatcher implements Dispatcher {
     @Override
     public void close() {
         resender.shutdownNow();
+        if (recording != null) {
+            recording.interrupt();
+        }
         try {
             connection.close(5000);
         } catch (IOException | AlreadyClosedException e) {

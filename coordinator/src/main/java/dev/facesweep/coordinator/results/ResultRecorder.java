@@ -8,6 +8,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Turns a worker's result message into stored results: each embedding is checked (width, finite values, unit
@@ -19,6 +21,8 @@ public final class ResultRecorder {
 
     /** How far from 1 an embedding's length may be (float32 rounding of a normalised vector is far smaller). */
     static final double NORM_TOLERANCE = 1e-3;
+
+    private static final Logger log = LoggerFactory.getLogger(ResultRecorder.class);
 
     private final ScanStore store;
     private final PromptScoring scoring;
@@ -38,6 +42,46 @@ public final class ResultRecorder {
      * @throws dev.facesweep.coordinator.store.StoreException when the store cannot be written
      */
     public RecordSummary record(ResultMessage message) throws RejectedResultException {
+        reject(message);
+        RecordSummary summary = store.recordResults(scored(message));
+        duplicates.addAndGet(summary.duplicates());
+        return summary;
+    }
+
+    /**
+     * Scores several result messages and stores them in one transaction. A message this recorder cannot score
+     * (another model or prompt set) stores nothing and gets a {@link RecordSummary.Status#MISMATCH} summary saying
+     * why, also logged.
+     *
+     * @return one summary per message, in order
+     * @throws dev.facesweep.coordinator.store.StoreException when the store cannot be written (then nothing is
+     *     stored)
+     */
+    public List<RecordSummary> recordAll(List<ResultMessage> messages) {
+        RecordSummary[] summaries = new RecordSummary[messages.size()];
+        List<ResultMessage> scorable = new ArrayList<>(messages.size());
+        List<Integer> positions = new ArrayList<>(messages.size());
+        for (int i = 0; i < messages.size(); i++) {
+            ResultMessage message = messages.get(i);
+            try {
+                reject(message);
+                scorable.add(scored(message));
+                positions.add(i);
+            } catch (RejectedResultException e) {
+                log.warn(e.getMessage());
+                summaries[i] = new RecordSummary(message.batchId(), RecordSummary.Status.MISMATCH, 0, 0,
+                        message.results().size(), 0, e.getMessage());
+            }
+        }
+        List<RecordSummary> stored = store.recordResults(scorable);
+        for (int i = 0; i < stored.size(); i++) {
+            summaries[positions.get(i)] = stored.get(i);
+            duplicates.addAndGet(stored.get(i).duplicates());
+        }
+        return List.of(summaries);
+    }
+
+    private void reject(ResultMessage message) throws RejectedResultException {
         if (!message.modelId().equals(scoring.modelId())) {
             throw new RejectedResultException("worker " + message.workerId() + " answered batch "
                     + message.batchId() + " with model " + message.modelId() + ", but this coordinator scores "
@@ -48,14 +92,16 @@ public final class ResultRecorder {
                     + message.scanId() + ") is for prompt set " + message.promptHash() + ", but this coordinator"
                     + " scores " + scoring.promptHash() + "; result dropped (re-run that scan to finish it)");
         }
+    }
+
+    /** The message with every embedding checked and scored here. */
+    private ResultMessage scored(ResultMessage message) {
         List<ImageResult> scored = new ArrayList<>(message.results().size());
         for (ImageResult result : message.results()) {
             scored.add(score(result, message.workerId()));
         }
-        RecordSummary summary = store.recordResults(new ResultMessage(message.scanId(), message.batchId(),
-                message.workerId(), message.modelId(), message.promptHash(), scored, message.timings()));
-        duplicates.addAndGet(summary.duplicates());
-        return summary;
+        return new ResultMessage(message.scanId(), message.batchId(), message.workerId(), message.modelId(),
+                message.promptHash(), scored, message.timings());
     }
 
     private ImageResult score(ImageResult result, String workerId) {

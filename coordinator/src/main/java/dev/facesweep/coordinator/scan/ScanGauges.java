@@ -40,6 +40,12 @@ import org.slf4j.LoggerFactory;
  * scores, so it is recomputed only when the scan's completed count changed and at most once per
  * {@code flaggedEvery} (always on {@link #refresh(boolean) refresh(true)}). {@link #start} refreshes on a daemon
  * thread; a store error is logged and the last values stay.
+ *
+ * <p>Things to note: every read here scans the scan's rows, so its cost grows with the scan. To keep a
+ * million-image scan from spending a core on its own gauges, the next refresh waits at least
+ * {@value #COST_FACTOR} times as long as the last one took, and the flagged count at least {@value #COST_FACTOR}
+ * times as long as its last count took: the gauges never take more than about a tenth of one core, and update
+ * less often on very large scans.
  */
 public final class ScanGauges implements AutoCloseable {
 
@@ -67,7 +73,10 @@ public final class ScanGauges implements AutoCloseable {
     /** The image states of {@link CoordinatorMetric#SCAN_IMAGES}, as tag values. */
     static final List<String> STATES = List.of("staged", "in_flight", "scored", "reused", "failed");
 
-    private record Flagged(long completed, Instant at, long count) {
+    /** How many times its own duration a refresh (or a flagged count) waits before the next one, at least. */
+    static final int COST_FACTOR = 10;
+
+    private record Flagged(long completed, Instant at, long count, Duration cost) {
     }
 
     private final ScanStore store;
@@ -106,10 +115,20 @@ public final class ScanGauges implements AutoCloseable {
                 t.setDaemon(true);
                 return t;
             });
-            refresher.scheduleWithFixedDelay(this::refresh, every.toMillis(), every.toMillis(),
-                    TimeUnit.MILLISECONDS);
+            refresher.schedule(() -> refreshAndReschedule(every), every.toMillis(), TimeUnit.MILLISECONDS);
         }
         return this;
+    }
+
+    private void refreshAndReschedule(Duration every) {
+        long start = System.nanoTime();
+        refresh();
+        long delay = Math.max(every.toNanos(), (System.nanoTime() - start) * COST_FACTOR);
+        synchronized (lifecycle) {
+            if (refresher != null) {
+                refresher.schedule(() -> refreshAndReschedule(every), delay, TimeUnit.NANOSECONDS);
+            }
+        }
     }
 
     /** Reads the store and updates every gauge (the flagged count only when due). */
@@ -174,13 +193,19 @@ public final class ScanGauges implements AutoCloseable {
     private long flagged(ScanInfo scan, ScanCounts counts, Instant now, boolean recount) {
         Flagged last = flagged.get(scan.id());
         boolean due = last == null || recount || (last.completed() != counts.completed()
-                && !now.isBefore(last.at().plus(flaggedEvery)));
+                && !now.isBefore(last.at().plus(longer(flaggedEvery, last.cost().multipliedBy(COST_FACTOR)))));
         if (!due) {
             return last.count();
         }
+        long start = System.nanoTime();
         long count = countFlagged(store, scan);
-        flagged.put(scan.id(), new Flagged(counts.completed(), now, count));
+        flagged.put(scan.id(), new Flagged(counts.completed(), now, count,
+                Duration.ofNanos(System.nanoTime() - start)));
         return count;
+    }
+
+    private static Duration longer(Duration a, Duration b) {
+        return a.compareTo(b) >= 0 ? a : b;
     }
 
     /**

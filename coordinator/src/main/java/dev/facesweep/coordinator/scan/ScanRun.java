@@ -58,12 +58,23 @@ import org.slf4j.LoggerFactory;
  *       is a counted duplicate).</li>
  *   <li><b>Resume</b>: the batches an earlier, killed run left pending or in flight are published again first;
  *       everything already stored stays as it is.</li>
+ *   <li><b>Few transactions</b>: every free slot is claimed, and recorded as published, in one store
+ *       transaction just before the publish (a batch that cannot be published is released again); results
+ *       arriving together are recorded together (see {@link DispatchListener#onResults}).
+ *       Progress counts read every row of the scan, so they are spaced by their own cost
+ *       ({@value #PROGRESS_COST_FACTOR} times it, at least {@link ScanSettings#progressEvery()}).</li>
  * </ul>
  * All timing decisions use the injected {@link Clock}.
  */
 public final class ScanRun {
 
     private static final Logger log = LoggerFactory.getLogger(ScanRun.class);
+
+    /**
+     * Counting a scan's images reads every one of its rows; the next progress count waits at least this many times
+     * as long as the last one took, so that progress costs the loop at most a few percent however big the scan.
+     */
+    static final int PROGRESS_COST_FACTOR = 20;
 
     private final ScanStore store;
     private final Dispatcher dispatcher;
@@ -86,6 +97,7 @@ public final class ScanRun {
     private long rejected;
     private Instant started;
     private Instant lastProgress;
+    private Duration progressEvery;
     private boolean hinted;
 
     private sealed interface Event permits Answered, Parked, Rejected {
@@ -130,6 +142,7 @@ public final class ScanRun {
         }
         started = clock.instant();
         lastProgress = started;
+        progressEvery = settings.progressEvery();
         dispatcher.start(new Listener());
         republishUnfinished();
         while (true) {
@@ -182,16 +195,21 @@ public final class ScanRun {
         List<ClaimedBatch> claimed = new ArrayList<>();
         while (true) {
             if (room > 0) {
-                Optional<ClaimedBatch> batch = store.claimBatch(scan.id(), settings.batchSize());
-                if (batch.isPresent()) {
-                    claimed.add(batch.get());
-                    room--;
-                    stagedAhead = Math.max(0, stagedAhead - batch.get().images().size());
-                    continue;
+                // every free slot in one transaction
+                List<ClaimedBatch> batches = store.claimBatchesForPublishing(scan.id(), settings.batchSize(), room);
+                long images = 0;
+                for (ClaimedBatch batch : batches) {
+                    images += batch.images().size();
                 }
-                stagedAhead = 0;
-                if (staging.exhausted()) {
-                    drained = true;
+                boolean dry = images < (long) settings.batchSize() * room;
+                claimed.addAll(batches);
+                room -= batches.size();
+                stagedAhead = Math.max(0, stagedAhead - images);
+                if (dry) {
+                    stagedAhead = 0;
+                    if (staging.exhausted()) {
+                        drained = true;
+                    }
                 }
             }
             if (staging.exhausted() || stagedAhead >= lowWater) {
@@ -216,11 +234,12 @@ public final class ScanRun {
     }
 
     /**
-     * Publishes claimed batches and records them as outstanding.
+     * Publishes batches and records them as outstanding.
      *
-     * @param releaseOnFailure give the images back to staged when the transport fails (fresh claims only)
+     * @param fresh claimed for publishing just now (already recorded as published; released when the transport
+     *     fails), rather than published again ({@link ScanStore#markPublished} after the publish)
      */
-    private void publish(List<ClaimedBatch> batches, boolean releaseOnFailure) throws DispatchException {
+    private void publish(List<ClaimedBatch> batches, boolean fresh) throws DispatchException {
         List<BatchMessage> messages = new ArrayList<>(batches.size());
         for (ClaimedBatch batch : batches) {
             messages.add(message(batch));
@@ -228,7 +247,7 @@ public final class ScanRun {
         try {
             dispatcher.publish(messages);
         } catch (DispatchException e) {
-            if (releaseOnFailure) {
+            if (fresh) {
                 for (ClaimedBatch batch : batches) {
                     store.releaseBatch(batch.batchId());
                 }
@@ -236,9 +255,13 @@ public final class ScanRun {
             throw e;
         }
         Instant now = clock.instant();
+        List<String> ids = new ArrayList<>(batches.size());
         for (ClaimedBatch batch : batches) {
-            store.markPublished(batch.batchId());
+            ids.add(batch.batchId());
             outstanding.published(batch.batchId(), batch.images().size(), now);
+        }
+        if (!fresh) {
+            store.markPublished(ids);
         }
         published += batches.size();
         monitor.batchesPublished(batches.size());
@@ -358,6 +381,15 @@ public final class ScanRun {
         }
 
         @Override
+        public void onResults(List<ResultMessage> results) {
+            List<RecordSummary> summaries = recorder.recordAll(results);
+            Instant now = clock.instant();
+            for (int i = 0; i < results.size(); i++) {
+                events.add(new Answered(results.get(i).batchId(), summaries.get(i), now));
+            }
+        }
+
+        @Override
         public void onParked(String batchId, String reason) {
             if (batchId == null) {
                 events.add(new Rejected("a message that is not a batch was parked: " + reason));
@@ -384,11 +416,15 @@ public final class ScanRun {
 
     private void tick() {
         Instant now = clock.instant();
-        if (Duration.between(lastProgress, now).compareTo(settings.progressEvery()) >= 0) {
+        if (Duration.between(lastProgress, now).compareTo(progressEvery) >= 0) {
             lastProgress = now;
             List<WorkerStatus> workers = dispatcher.workers();
             noteWorkers(workers);
-            monitor.progress(store.counts(scan.id()), workers);
+            long start = System.nanoTime();
+            ScanCounts counts = store.counts(scan.id());
+            Duration cost = Duration.ofNanos(System.nanoTime() - start).multipliedBy(PROGRESS_COST_FACTOR);
+            progressEvery = cost.compareTo(settings.progressEvery()) > 0 ? cost : settings.progressEvery();
+            monitor.progress(counts, workers);
         }
         if (settings.noWorkerHint() != null && !hinted && dispatcher.workers().isEmpty()
                 && Duration.between(started, now).compareTo(settings.noWorkerHint()) >= 0) {

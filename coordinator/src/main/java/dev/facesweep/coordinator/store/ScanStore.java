@@ -12,12 +12,17 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Types;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
 import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -30,7 +35,9 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import java.util.function.LongConsumer;
@@ -78,24 +85,67 @@ public final class ScanStore implements AutoCloseable {
     public static final String SQLITE_FILE = "facesweep.db";
 
     private static final int FETCH_SIZE = 500;
+    /** Most values in one {@code IN (...)} list (both databases allow far more; this keeps statements short). */
+    private static final int IN_LIST_MAX = 500;
+    /** Tries of a write transaction that PostgreSQL aborted to break a deadlock. */
+    private static final int TRANSACTION_ATTEMPTS = 5;
     private static final DateTimeFormatter SCAN_ID_TIME =
             DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss", Locale.ROOT).withZone(ZoneOffset.UTC);
     private static final TypeReference<LinkedHashMap<String, Double>> SCORES = new TypeReference<>() {
     };
 
+    /** Pages of the SQLite writer connection's cache (4 KiB each: 64 MiB), so the hot index pages stay in it. */
+    static final int SQLITE_WRITER_CACHE_PAGES = 16_384;
+    /** WAL frames (pages) after which the checkpointer lets the log start over: 64 MiB. */
+    static final int SQLITE_WAL_RESTART_FRAMES = 16_000;
+    /**
+     * Pause between two passes of the checkpointer: a page written by many commits in between (the end of a table,
+     * the busy part of an index) is copied once per pass.
+     */
+    static final long SQLITE_CHECKPOINT_PAUSE_MILLIS = 2000;
+
     private final DataSource dataSource;
-    private final AutoCloseable ownedPool;
+    private final DataSource writeSource;
+    private final List<AutoCloseable> ownedPools;
     private final Clock clock;
     private final Dialect dialect;
     private final JsonMapper json = JsonMapper.builder().build();
     private final ReentrantLock claimLock = new ReentrantLock();
+    /** SQLite only, else null. */
+    private SqliteCheckpointer checkpointer;
+    /**
+     * Per scan, a seq below which this process knows no image is staged: claims take staged images in seq order, so
+     * after a claim every staged image lies above the last seq it looked at, until {@link #releaseBatch} stages
+     * images again (which forgets the floors). The queries over a scan's staged images start there. On
+     * PostgreSQL that matters: an image leaving "staged" leaves a dead entry at the front of the staged range of the
+     * state index until a vacuum, and without the floor every claim would walk past all of them again.
+     */
+    private final Map<String, Long> stagedFloor = new ConcurrentHashMap<>();
+    /**
+     * Per scan, the last seq this process gave out while staging; read once per scan ({@code MAX(seq)} reads every
+     * row of the scan), then counted up. A seq a failed chunk reserved stays unused: only the order matters.
+     */
+    private final Map<String, AtomicLong> lastSeq = new ConcurrentHashMap<>();
+    /**
+     * Per scan, the last seq whose staged images {@link #reuseKnownResults} (and {@link #forEachRescorable}) has
+     * already looked at: each staged image is looked at once, not once per staged chunk while it waits to be
+     * claimed. A result stored later for a looked-at image is still found: claims check again.
+     */
+    private final Map<String, Long> reuseLooked = new ConcurrentHashMap<>();
+    private final Map<String, Long> rescoreLooked = new ConcurrentHashMap<>();
 
-    private ScanStore(DataSource dataSource, AutoCloseable ownedPool, Clock clock) {
+    /**
+     * @param dataSource reads (and writes, when {@code writeSource} is null)
+     * @param writeSource every write transaction, or null
+     * @param ownedPools closed by {@link #close()}
+     */
+    private ScanStore(DataSource dataSource, DataSource writeSource, List<AutoCloseable> ownedPools, Clock clock) {
         this.dataSource = dataSource;
-        this.ownedPool = ownedPool;
+        this.writeSource = writeSource != null ? writeSource : dataSource;
+        this.ownedPools = ownedPools;
         this.clock = clock;
         this.dialect = detectDialect(dataSource);
-        migrate(dataSource);
+        migrate(this.writeSource);
     }
 
     // ---------------------------------------------------------------- opening
@@ -105,7 +155,7 @@ public final class ScanStore implements AutoCloseable {
      * data source open.
      */
     public static ScanStore open(DataSource dataSource, Clock clock) {
-        return new ScanStore(Objects.requireNonNull(dataSource, "dataSource"), null, clock);
+        return new ScanStore(Objects.requireNonNull(dataSource, "dataSource"), null, List.of(), clock);
     }
 
     /**
@@ -120,8 +170,58 @@ public final class ScanStore implements AutoCloseable {
         return sqliteFile(stateDir.resolve(SQLITE_FILE), clock);
     }
 
-    /** Opens a SQLite store at an exact file path (its folder must exist). */
+    /**
+     * Opens a SQLite store at an exact file path (its folder must exist).
+     *
+     * <p>Every write goes through one connection of its own (a pool of one), reads through a small pool:
+     * <ul>
+     *   <li>Writers queue in Java for that connection instead of in SQLite's busy handler, which sleeps
+     *       (milliseconds at a time) whenever two connections of this process want the write lock at once.</li>
+     *   <li>A SQLite connection drops its whole page cache when another connection has written since its last
+     *       transaction; with all writes on one connection, its cache ({@value #SQLITE_WRITER_CACHE_PAGES} pages)
+     *       stays warm, and the index pages every claim and result touches are not read again and again.</li>
+     *   <li>Commits only append to the write-ahead log; a {@link SqliteCheckpointer} copies it back into the
+     *       database on a thread of its own instead of inside whichever commit crosses SQLite's threshold.</li>
+     * </ul>
+     *
+     * <p>Durability: WAL journal with {@code synchronous=NORMAL}. A commit is safe from a crash of this process
+     * (kill -9) the moment it returns; only a power failure or an operating-system crash can lose the last commits
+     * since the WAL was last synced (at each checkpoint pass), and then always a suffix of them: the database comes back
+     * as it was at an earlier commit, never half-written. Nothing is lost for good by that: the results those
+     * commits held were acknowledged to the broker, but their batches are back to in flight (or their images back
+     * to staged) in the recovered store, and the next run of the scan publishes every pending and in-flight batch
+     * again (see {@code ScanRun}), so the images are scored once more. {@code synchronous=FULL} would instead sync
+     * the WAL on every commit, several times per batch.
+     */
     public static ScanStore sqliteFile(Path dbFile, Clock clock) {
+        String url = "jdbc:sqlite:" + dbFile.toAbsolutePath();
+        HikariDataSource writer = sqlitePool(url, "facesweep-sqlite-write", 1, SQLITE_WRITER_CACHE_PAGES,
+                "SQLite database " + dbFile);
+        HikariDataSource readers;
+        try {
+            readers = sqlitePool(url, "facesweep-sqlite", 4, 0, "SQLite database " + dbFile);
+        } catch (RuntimeException e) {
+            writer.close();
+            throw e;
+        }
+        ScanStore store;
+        try {
+            store = new ScanStore(readers, writer, List.of(readers, writer), clock);
+        } catch (RuntimeException e) {
+            readers.close();
+            writer.close();
+            throw e;
+        }
+        SQLiteConfig own = sqliteConfig();
+        own.setBusyTimeout(100);
+        SQLiteDataSource checkpoints = new SQLiteDataSource(own);
+        checkpoints.setUrl(url);
+        store.checkpointer = new SqliteCheckpointer(checkpoints::getConnection, writer, SQLITE_WAL_RESTART_FRAMES,
+                SQLITE_CHECKPOINT_PAUSE_MILLIS, "facesweep-sqlite-checkpoint").start();
+        return store;
+    }
+
+    private static SQLiteConfig sqliteConfig() {
         SQLiteConfig config = new SQLiteConfig();
         config.setJournalMode(SQLiteConfig.JournalMode.WAL);
         config.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
@@ -129,13 +229,29 @@ public final class ScanStore implements AutoCloseable {
         config.enforceForeignKeys(true);
         // Write transactions take the write lock up front: no read-to-write upgrade can fail with SQLITE_BUSY.
         config.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
+        return config;
+    }
+
+    /** @param cachePages the connections' page cache, 0 for SQLite's default */
+    private static HikariDataSource sqlitePool(String url, String name, int size, int cachePages, String where) {
+        SQLiteConfig config = sqliteConfig();
+        if (cachePages > 0) {
+            config.setCacheSize(cachePages);
+        }
         SQLiteDataSource sqlite = new SQLiteDataSource(config);
-        sqlite.setUrl("jdbc:sqlite:" + dbFile.toAbsolutePath());
+        sqlite.setUrl(url);
         HikariConfig pool = new HikariConfig();
         pool.setDataSource(sqlite);
-        pool.setPoolName("facesweep-sqlite");
-        pool.setMaximumPoolSize(4);
-        return pooled(pool, "SQLite database " + dbFile, clock);
+        pool.setPoolName(name);
+        pool.setMaximumPoolSize(size);
+        pool.setInitializationFailTimeout(-1);
+        // commits only append to the log: the SqliteCheckpointer copies it back on its own thread
+        pool.setConnectionInitSql("PRAGMA wal_autocheckpoint = 0");
+        try {
+            return new HikariDataSource(pool);
+        } catch (RuntimeException e) {
+            throw new StoreException("cannot open the store at " + where + ": " + oneLine(e), e);
+        }
     }
 
     /**
@@ -155,19 +271,15 @@ public final class ScanStore implements AutoCloseable {
         pool.setPassword(password);
         pool.setPoolName("facesweep-store");
         pool.setMaximumPoolSize(8);
-        return pooled(pool, url, clock);
-    }
-
-    private static ScanStore pooled(HikariConfig pool, String where, Clock clock) {
         pool.setInitializationFailTimeout(-1);
         HikariDataSource dataSource;
         try {
             dataSource = new HikariDataSource(pool);
         } catch (RuntimeException e) {
-            throw new StoreException("cannot open the store at " + where + ": " + oneLine(e), e);
+            throw new StoreException("cannot open the store at " + url + ": " + oneLine(e), e);
         }
         try {
-            return new ScanStore(dataSource, dataSource, clock);
+            return new ScanStore(dataSource, null, List.of(dataSource), clock);
         } catch (RuntimeException e) {
             dataSource.close();
             throw e;
@@ -176,12 +288,19 @@ public final class ScanStore implements AutoCloseable {
 
     @Override
     public void close() {
-        if (ownedPool != null) {
+        if (checkpointer != null) {
+            checkpointer.close();
+        }
+        StoreException failure = null;
+        for (AutoCloseable pool : ownedPools) {
             try {
-                ownedPool.close();
+                pool.close();
             } catch (Exception e) {
-                throw new StoreException("closing the store failed: " + oneLine(e), e);
+                failure = new StoreException("closing the store failed: " + oneLine(e), e);
             }
+        }
+        if (failure != null) {
+            throw failure;
         }
     }
 
@@ -291,25 +410,18 @@ public final class ScanStore implements AutoCloseable {
     public StageSummary stage(String scanId, Iterator<StagedImage> images, LongConsumer progress) {
         requireScan(scanId);
         long[] totals = new long[3];
-        long seq = read("staging into " + scanId, c -> {
-            try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT COALESCE(MAX(seq), 0) FROM scan_image WHERE scan_id = ?")) {
-                ps.setString(1, scanId);
-                try (ResultSet rs = ps.executeQuery()) {
-                    rs.next();
-                    return rs.getLong(1);
-                }
-            }
-        });
+        AtomicLong seq = seqCounter(scanId);
         long taken = 0;
         List<StagedImage> chunk = new ArrayList<>(STAGE_CHUNK);
         while (images.hasNext()) {
             chunk.add(images.next());
             taken++;
             if (chunk.size() == STAGE_CHUNK || !images.hasNext()) {
-                long firstSeq = seq + 1;
-                seq += chunk.size();
-                insertChunk(scanId, chunk, firstSeq, totals);
+                long firstSeq = seq.getAndAdd(chunk.size()) + 1;
+                long[] counts = insertChunk(scanId, chunk, firstSeq);
+                for (int i = 0; i < totals.length; i++) {
+                    totals[i] += counts[i];
+                }
                 chunk.clear();
                 progress.accept(taken);
             }
@@ -317,8 +429,10 @@ public final class ScanStore implements AutoCloseable {
         return new StageSummary(totals[0], totals[1], totals[2]);
     }
 
-    private void insertChunk(String scanId, List<StagedImage> chunk, long firstSeq, long[] totals) {
-        inTransaction("staging images into " + scanId, c -> {
+    /** @return {staged, failed, already staged} */
+    private long[] insertChunk(String scanId, List<StagedImage> chunk, long firstSeq) {
+        return inTransaction("staging images into " + scanId, c -> {
+            long[] totals = new long[3];
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO scan_image (scan_id, rel_path, seq, faceset,"
                     + " sha256, size, modified_at, state, error) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
                     + " ON CONFLICT DO NOTHING")) {
@@ -346,7 +460,7 @@ public final class ScanStore implements AutoCloseable {
                     }
                 }
             }
-            return null;
+            return totals;
         });
     }
 
@@ -375,43 +489,75 @@ public final class ScanStore implements AutoCloseable {
     // ---------------------------------------------------------------- reuse and rescoring
 
     /**
-     * Marks every staged image of the scan whose (sha256, model, prompt hash) already has a result as reused.
+     * Marks every staged image of the scan whose (sha256, model, prompt hash) already has a result as reused. Each
+     * staged image is looked at once per process: a call looks only at the images staged since the last one (a
+     * result stored later is found by the claim, which looks again).
      *
      * @return images marked
      */
     public int reuseKnownResults(String scanId) {
         ScanInfo scan = requireScan(scanId);
-        return inTransaction("reusing stored results for " + scanId, c -> {
+        long from = lookFrom(scanId, reuseLooked);
+        long upTo = seqCounter(scanId).get();
+        // Look first, on a reader: most staged images of a first scan have no result, and the look leaves the one
+        // write connection free. (A result stored after the look is found when the image is claimed.)
+        boolean any = read("looking for stored results of " + scanId, c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM scan_image WHERE scan_id = ? AND state = ?"
+                    + " AND seq > ? AND EXISTS (SELECT 1 FROM result r WHERE r.sha256 = scan_image.sha256"
+                    + " AND r.model_id = ? AND r.prompt_hash = ?) LIMIT 1")) {
+                ps.setString(1, scanId);
+                ps.setString(2, ImageState.STAGED.db());
+                ps.setLong(3, from);
+                ps.setString(4, scan.modelId());
+                ps.setString(5, scan.promptHash());
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next();
+                }
+            }
+        });
+        if (!any) {
+            reuseLooked.merge(scanId, upTo, Math::max);
+            return 0;
+        }
+        int reused = inTransaction("reusing stored results for " + scanId, c -> {
             try (PreparedStatement ps = c.prepareStatement("UPDATE scan_image SET state = ? WHERE scan_id = ?"
-                    + " AND state = ? AND EXISTS (SELECT 1 FROM result r WHERE r.sha256 = scan_image.sha256"
-                    + " AND r.model_id = ? AND r.prompt_hash = ?)")) {
+                    + " AND state = ? AND seq > ? AND EXISTS (SELECT 1 FROM result r WHERE r.sha256 ="
+                    + " scan_image.sha256 AND r.model_id = ? AND r.prompt_hash = ?)")) {
                 ps.setString(1, ImageState.REUSED.db());
                 ps.setString(2, scanId);
                 ps.setString(3, ImageState.STAGED.db());
-                ps.setString(4, scan.modelId());
-                ps.setString(5, scan.promptHash());
+                ps.setLong(4, from);
+                ps.setString(5, scan.modelId());
+                ps.setString(6, scan.promptHash());
                 return ps.executeUpdate();
             }
         });
+        reuseLooked.merge(scanId, upTo, Math::max);
+        return reused;
     }
 
     /**
      * Streams, once per distinct content, the stored embeddings of the scan's staged images that have no result
-     * for the scan's prompt set: score them with {@link #recordRescored} instead of dispatching them.
+     * for the scan's prompt set: score them with {@link #recordRescored} instead of dispatching them. Like
+     * {@link #reuseKnownResults}, a call looks only at the images staged since the last call of this process.
      */
     public void forEachRescorable(String scanId, Consumer<StoredEmbedding> consumer) {
         ScanInfo scan = requireScan(scanId);
+        long from = lookFrom(scanId, rescoreLooked);
+        long upTo = seqCounter(scanId).get();
         stream("reading embeddings to rescore for " + scanId, "SELECT e.sha256, e.vector FROM embedding e"
                 + " WHERE e.model_id = ? AND e.sha256 IN (SELECT si.sha256 FROM scan_image si WHERE si.scan_id = ?"
-                + " AND si.state = ?) AND NOT EXISTS (SELECT 1 FROM result r WHERE r.sha256 = e.sha256"
-                + " AND r.model_id = e.model_id AND r.prompt_hash = ?) ORDER BY e.sha256",
+                + " AND si.state = ? AND si.seq > ?) AND NOT EXISTS (SELECT 1 FROM result r WHERE r.sha256 ="
+                + " e.sha256 AND r.model_id = e.model_id AND r.prompt_hash = ?) ORDER BY e.sha256",
                 ps -> {
                     ps.setString(1, scan.modelId());
                     ps.setString(2, scanId);
                     ps.setString(3, ImageState.STAGED.db());
-                    ps.setString(4, scan.promptHash());
+                    ps.setLong(4, from);
+                    ps.setString(5, scan.promptHash());
                 },
                 rs -> consumer.accept(new StoredEmbedding(rs.getString(1), EmbeddingBytes.fromBytes(rs.getBytes(2)))));
+        rescoreLooked.merge(scanId, upTo, Math::max);
     }
 
     /**
@@ -452,70 +598,173 @@ public final class ScanStore implements AutoCloseable {
     // ---------------------------------------------------------------- batches
 
     /**
-     * Takes up to {@code maxImages} staged images, in staging order, into a new pending batch. Images whose result
-     * is already stored (e.g. scored by another batch meanwhile) are marked reused instead. Every staged path with
-     * a claimed content moves to dispatched with the batch, so one content is scored once per scan.
+     * Takes up to {@code maxImages} staged images, in staging order, into a new pending batch; see
+     * {@link #claimBatches}.
      *
      * @return empty when nothing is staged
      */
     public Optional<ClaimedBatch> claimBatch(String scanId, int maxImages) {
-        if (maxImages < 1) {
-            throw new IllegalArgumentException("batch size must be at least 1, got " + maxImages);
+        return claimBatches(scanId, maxImages, 1).stream().findFirst();
+    }
+
+    /**
+     * Takes up to {@code maxBatches} x {@code batchSize} staged images, in staging order, into new pending batches
+     * of {@code batchSize} (the last one may be smaller), all in one transaction. Images whose result is already
+     * stored (e.g. scored by another batch meanwhile) are marked reused instead. Every staged path with a claimed
+     * content moves to dispatched with its batch, so one content is scored once per scan.
+     *
+     * @return the batches in staging order; empty when nothing is staged
+     */
+    public List<ClaimedBatch> claimBatches(String scanId, int batchSize, int maxBatches) {
+        return claim(scanId, batchSize, maxBatches, false);
+    }
+
+    /**
+     * {@link #claimBatches} for a caller that publishes the batches right away: in the same transaction they are
+     * recorded as published (in flight, attempt 1, dispatched now), which saves the {@link #markPublished}
+     * transaction per claim. Release the batches with {@link #releaseBatch} if publishing fails. Should the process
+     * die between this and the publish, the batches are in flight without having been sent; the next run of the
+     * scan publishes them again, as it does every batch left in flight (with attempt 2 in the message).
+     */
+    public List<ClaimedBatch> claimBatchesForPublishing(String scanId, int batchSize, int maxBatches) {
+        return claim(scanId, batchSize, maxBatches, true);
+    }
+
+    private List<ClaimedBatch> claim(String scanId, int batchSize, int maxBatches, boolean published) {
+        if (batchSize < 1) {
+            throw new IllegalArgumentException("batch size must be at least 1, got " + batchSize);
+        }
+        if (maxBatches < 1) {
+            throw new IllegalArgumentException("batches to claim must be at least 1, got " + maxBatches);
         }
         ScanInfo scan = requireScan(scanId);
-        String batchId = newBatchId();
+        int want = Math.multiplyExact(batchSize, maxBatches);
+        List<String> batchIds = new ArrayList<>(maxBatches);
+        for (int i = 0; i < maxBatches; i++) {
+            batchIds.add(newBatchId());
+        }
         claimLock.lock();
         try {
-            return inTransaction("claiming a batch in " + scanId, c -> {
-                Map<String, String> claimed = new LinkedHashMap<>();
-                while (claimed.size() < maxImages) {
-                    Map<String, String> candidates = stagedCandidates(c, scanId, maxImages - claimed.size());
-                    if (candidates.isEmpty()) {
-                        break;
-                    }
-                    Set<String> known = knownResults(c, scan, candidates.keySet());
-                    for (Map.Entry<String, String> candidate : candidates.entrySet()) {
-                        String sha = candidate.getKey();
-                        if (known.contains(sha)) {
-                            updateImages(c, scanId, sha, ImageState.REUSED, null, null, null, ImageState.STAGED);
-                        } else if (updateImages(c, scanId, sha, ImageState.DISPATCHED, null, batchId, null,
-                                ImageState.STAGED) > 0) {
-                            claimed.put(sha, candidate.getValue());
+            long[] floor = {stagedFloor(scanId)};
+            List<ClaimedBatch> result = inTransaction("claiming batches in " + scanId, c -> {
+                floor[0] = stagedFloor(scanId);
+                // sha256 -> (path, batch) of each claimed content, in claim order
+                Map<String, String[]> claimed = new LinkedHashMap<>();
+                try (PreparedStatement reuse = c.prepareStatement(updateImagesSql(false, false, 1));
+                        PreparedStatement take = c.prepareStatement(updateImagesSql(true, false, 1))) {
+                    int assigned = 0;
+                    while (claimed.size() < want) {
+                        Map<String, String> candidates = stagedCandidates(c, scanId, floor, want - claimed.size());
+                        if (candidates.isEmpty()) {
+                            break;
+                        }
+                        Set<String> known = knownResults(c, scan, candidates.keySet());
+                        List<String[]> taken = new ArrayList<>();
+                        for (Map.Entry<String, String> candidate : candidates.entrySet()) {
+                            String sha = candidate.getKey();
+                            if (known.contains(sha)) {
+                                bindUpdateImages(reuse, scanId, sha, ImageState.REUSED, null, null, null,
+                                        ImageState.STAGED);
+                                reuse.addBatch();
+                            } else {
+                                String batchId = batchIds.get(assigned++ / batchSize);
+                                bindUpdateImages(take, scanId, sha, ImageState.DISPATCHED, null, batchId, null,
+                                        ImageState.STAGED);
+                                take.addBatch();
+                                taken.add(new String[] {sha, candidate.getValue(), batchId});
+                            }
+                        }
+                        if (!known.isEmpty()) {
+                            reuse.executeBatch();
+                        }
+                        if (!taken.isEmpty()) {
+                            int[] moved = take.executeBatch();
+                            for (int i = 0; i < moved.length; i++) {
+                                if (moved[i] != 0) {
+                                    claimed.put(taken.get(i)[0], new String[] {taken.get(i)[1], taken.get(i)[2]});
+                                }
+                            }
                         }
                     }
                 }
                 if (claimed.isEmpty()) {
-                    return Optional.<ClaimedBatch>empty();
+                    return List.<ClaimedBatch>of();
                 }
+                Map<String, List<ClaimedBatch.Image>> byBatch = new LinkedHashMap<>();
+                claimed.forEach((sha, pathAndBatch) -> byBatch.computeIfAbsent(pathAndBatch[1],
+                        id -> new ArrayList<>()).add(new ClaimedBatch.Image(sha, pathAndBatch[0])));
+                long now = clock.millis();
+                List<ClaimedBatch> batches = new ArrayList<>(byBatch.size());
                 try (PreparedStatement ps = c.prepareStatement("INSERT INTO batch (id, scan_id, state, attempts,"
-                        + " image_count, created_at) VALUES (?, ?, ?, 0, ?, ?)")) {
-                    ps.setString(1, batchId);
-                    ps.setString(2, scanId);
-                    ps.setString(3, BatchState.PENDING.db());
-                    ps.setInt(4, claimed.size());
-                    ps.setLong(5, clock.millis());
-                    ps.executeUpdate();
+                        + " image_count, created_at, dispatched_at) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+                    for (Map.Entry<String, List<ClaimedBatch.Image>> batch : byBatch.entrySet()) {
+                        ps.setString(1, batch.getKey());
+                        ps.setString(2, scanId);
+                        ps.setString(3, (published ? BatchState.IN_FLIGHT : BatchState.PENDING).db());
+                        ps.setInt(4, published ? 1 : 0);
+                        ps.setInt(5, batch.getValue().size());
+                        ps.setLong(6, now);
+                        if (published) {
+                            ps.setLong(7, now);
+                        } else {
+                            ps.setNull(7, Types.BIGINT);
+                        }
+                        ps.addBatch();
+                        batches.add(new ClaimedBatch(batch.getKey(), scanId, scan.modelId(), scan.promptHash(), 1,
+                                batch.getValue()));
+                    }
+                    ps.executeBatch();
                 }
-                List<ClaimedBatch.Image> images = new ArrayList<>();
-                claimed.forEach((sha, path) -> images.add(new ClaimedBatch.Image(sha, path)));
-                return Optional.of(new ClaimedBatch(batchId, scanId, scan.modelId(), scan.promptHash(), 1, images));
+                return batches;
             });
+            // every image up to floor[0] left "staged" in that transaction
+            stagedFloor.merge(scanId, floor[0], Math::max);
+            return result;
         } finally {
             claimLock.unlock();
         }
     }
 
-    /** sha256 -> first relative path, for the first staged rows (distinct contents, staging order). */
-    private static Map<String, String> stagedCandidates(Connection c, String scanId, int limit) throws SQLException {
+    private long stagedFloor(String scanId) {
+        return stagedFloor.getOrDefault(scanId, 0L);
+    }
+
+    /** The scan's staging sequence as this process counts it (read from the store on first use). */
+    private AtomicLong seqCounter(String scanId) {
+        return lastSeq.computeIfAbsent(scanId, id -> new AtomicLong(read("reading the last seq of " + id, c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT COALESCE(MAX(seq), 0) FROM scan_image WHERE scan_id = ?")) {
+                ps.setString(1, id);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    return rs.getLong(1);
+                }
+            }
+        })));
+    }
+
+    /** Where a look over the scan's staged images may start: above the floor and above what it already saw. */
+    private long lookFrom(String scanId, Map<String, Long> looked) {
+        return Math.max(stagedFloor(scanId), looked.getOrDefault(scanId, 0L));
+    }
+
+    /**
+     * sha256 -> first relative path, for the first staged rows above {@code floor[0]} (distinct contents, staging
+     * order); raises {@code floor[0]} to the last seq read.
+     */
+    private static Map<String, String> stagedCandidates(Connection c, String scanId, long[] floor, int limit)
+            throws SQLException {
         Map<String, String> candidates = new LinkedHashMap<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT sha256, rel_path FROM scan_image WHERE scan_id = ?"
-                + " AND state = ? ORDER BY seq LIMIT ?")) {
+        try (PreparedStatement ps = c.prepareStatement("SELECT sha256, rel_path, seq FROM scan_image"
+                + " WHERE scan_id = ? AND state = ? AND seq > ? ORDER BY seq LIMIT ?")) {
             ps.setString(1, scanId);
             ps.setString(2, ImageState.STAGED.db());
-            ps.setInt(3, limit);
+            ps.setLong(3, floor[0]);
+            ps.setInt(4, limit);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     candidates.putIfAbsent(rs.getString(1), rs.getString(2));
+                    floor[0] = Math.max(floor[0], rs.getLong(3));
                 }
             }
         }
@@ -524,18 +773,22 @@ public final class ScanStore implements AutoCloseable {
 
     private static Set<String> knownResults(Connection c, ScanInfo scan, Set<String> shas) throws SQLException {
         Set<String> known = new LinkedHashSet<>();
-        String placeholders = String.join(", ", Collections.nCopies(shas.size(), "?"));
-        try (PreparedStatement ps = c.prepareStatement("SELECT sha256 FROM result WHERE model_id = ?"
-                + " AND prompt_hash = ? AND sha256 IN (" + placeholders + ")")) {
-            ps.setString(1, scan.modelId());
-            ps.setString(2, scan.promptHash());
-            int i = 3;
-            for (String sha : shas) {
-                ps.setString(i++, sha);
-            }
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    known.add(rs.getString(1));
+        List<String> all = new ArrayList<>(shas);
+        for (int from = 0; from < all.size(); from += IN_LIST_MAX) {
+            List<String> part = all.subList(from, Math.min(all.size(), from + IN_LIST_MAX));
+            String placeholders = String.join(", ", Collections.nCopies(part.size(), "?"));
+            try (PreparedStatement ps = c.prepareStatement("SELECT sha256 FROM result WHERE model_id = ?"
+                    + " AND prompt_hash = ? AND sha256 IN (" + placeholders + ")")) {
+                ps.setString(1, scan.modelId());
+                ps.setString(2, scan.promptHash());
+                int i = 3;
+                for (String sha : part) {
+                    ps.setString(i++, sha);
+                }
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        known.add(rs.getString(1));
+                    }
                 }
             }
         }
@@ -549,15 +802,37 @@ public final class ScanStore implements AutoCloseable {
      *     in); nothing changes then
      */
     public boolean markPublished(String batchId) {
-        return inTransaction("marking batch " + batchId + " published", c -> {
+        return markPublished(List.of(batchId)) == 1;
+    }
+
+    /**
+     * {@link #markPublished(String)} for several batches in one transaction.
+     *
+     * @return how many of them were marked (the others are unknown, done or parked)
+     */
+    public int markPublished(Collection<String> batchIds) {
+        if (batchIds.isEmpty()) {
+            return 0;
+        }
+        // in id order, as recordResults locks batch rows, so the two never wait for each other in a cycle
+        List<String> sorted = batchIds.stream().sorted().toList();
+        return inTransaction("marking " + batchIds.size() + " batch(es) published", c -> {
             try (PreparedStatement ps = c.prepareStatement("UPDATE batch SET state = ?, attempts = attempts + 1,"
                     + " dispatched_at = ? WHERE id = ? AND state IN (?, ?)")) {
-                ps.setString(1, BatchState.IN_FLIGHT.db());
-                ps.setLong(2, clock.millis());
-                ps.setString(3, batchId);
-                ps.setString(4, BatchState.PENDING.db());
-                ps.setString(5, BatchState.IN_FLIGHT.db());
-                return ps.executeUpdate() == 1;
+                long now = clock.millis();
+                for (String batchId : sorted) {
+                    ps.setString(1, BatchState.IN_FLIGHT.db());
+                    ps.setLong(2, now);
+                    ps.setString(3, batchId);
+                    ps.setString(4, BatchState.PENDING.db());
+                    ps.setString(5, BatchState.IN_FLIGHT.db());
+                    ps.addBatch();
+                }
+                int marked = 0;
+                for (int n : ps.executeBatch()) {
+                    marked += n > 0 ? 1 : 0;
+                }
+                return marked;
             }
         });
     }
@@ -604,6 +879,16 @@ public final class ScanStore implements AutoCloseable {
      * @return images returned to staged
      */
     public int releaseBatch(String batchId) {
+        claimLock.lock();
+        try {
+            return release(batchId);
+        } finally {
+            stagedFloor.clear(); // its images are staged again, below the floors
+            claimLock.unlock();
+        }
+    }
+
+    private int release(String batchId) {
         return inTransaction("releasing batch " + batchId, c -> {
             int deleted;
             try (PreparedStatement ps = c.prepareStatement("DELETE FROM batch WHERE id = ? AND state IN (?, ?)")) {
@@ -693,16 +978,89 @@ public final class ScanStore implements AutoCloseable {
      * nothing.
      */
     public RecordSummary recordResults(ResultMessage message) {
-        String batchId = message.batchId();
+        return recordResults(List.of(message)).get(0);
+    }
+
+    /**
+     * Records several result messages in one transaction, in order, each exactly as {@link #recordResults(
+     * ResultMessage)} would (a later message sees what an earlier one stored, so a duplicate inside the group is
+     * still a duplicate). Either all of them are stored or, on an exception, none.
+     *
+     * @return one summary per message, in order
+     */
+    public List<RecordSummary> recordResults(List<ResultMessage> messages) {
+        if (messages.isEmpty()) {
+            return List.of();
+        }
+        String what = messages.size() == 1 ? "recording results of batch " + messages.get(0).batchId()
+                : "recording the results of " + messages.size() + " batches";
         long now = clock.millis();
-        return inTransaction("recording results of batch " + batchId, c -> {
-            Optional<BatchInfo> found = batch(c, batchId);
+        // Recorded in batch id order (stable: messages of the same batch keep their order), as markPublished locks
+        // batch rows, so that concurrent transactions never wait for each other in a cycle on PostgreSQL.
+        Integer[] order = new Integer[messages.size()];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        Arrays.sort(order, Comparator.comparing(i -> messages.get(i).batchId()));
+        return inTransaction(what, c -> {
+            try (ResultWriter writer = new ResultWriter(c, now)) {
+                RecordSummary[] summaries = new RecordSummary[messages.size()];
+                for (int i : order) {
+                    summaries[i] = writer.record(messages.get(i));
+                }
+                return List.of(summaries);
+            }
+        });
+    }
+
+    /**
+     * The statements of {@link #recordResults(List)}, prepared once per transaction and run as JDBC batches: per
+     * message one batch of failed images, one of embeddings, one of results and one of scored images.
+     */
+    private final class ResultWriter implements AutoCloseable {
+
+        private final Connection c;
+        private final long now;
+        private final Map<String, ScanInfo> scans = new HashMap<>();
+        private final PreparedStatement findBatch;
+        private final PreparedStatement failImage;
+        private final PreparedStatement embedding;
+        private final PreparedStatement result;
+        private final PreparedStatement scoreImage;
+        private final PreparedStatement failMissing;
+        private final PreparedStatement finishBatch;
+
+        ResultWriter(Connection c, long now) throws SQLException {
+            this.c = c;
+            this.now = now;
+            this.findBatch = c.prepareStatement("SELECT * FROM batch WHERE id = ?");
+            this.failImage = c.prepareStatement(updateImagesSql(false, true, 2));
+            this.embedding = c.prepareStatement(INSERT_EMBEDDING);
+            this.result = c.prepareStatement(INSERT_RESULT);
+            this.scoreImage = c.prepareStatement(updateImagesSql(false, true, 3));
+            this.failMissing = c.prepareStatement("UPDATE scan_image SET state = ?, error = ?, worker_id = ?"
+                    + " WHERE batch_id = ? AND state = ?");
+            this.finishBatch = c.prepareStatement("UPDATE batch SET state = ?, worker_id = ?, completed_at = ?"
+                    + " WHERE id = ?");
+        }
+
+        RecordSummary record(ResultMessage message) throws SQLException {
+            String batchId = message.batchId();
+            findBatch.setString(1, batchId);
+            Optional<BatchInfo> found;
+            try (ResultSet rs = findBatch.executeQuery()) {
+                found = rs.next() ? Optional.of(batchRow(rs)) : Optional.empty();
+            }
             if (found.isEmpty()) {
                 return new RecordSummary(batchId, RecordSummary.Status.UNKNOWN_BATCH, 0, 0,
                         message.results().size(), 0, "batch " + batchId + " is not in the store; result ignored");
             }
             BatchInfo batch = found.get();
-            ScanInfo scan = scan(c, batch.scanId()).orElseThrow();
+            ScanInfo scan = scans.get(batch.scanId());
+            if (scan == null) {
+                scan = scan(c, batch.scanId()).orElseThrow();
+                scans.put(scan.id(), scan);
+            }
             if (!scan.modelId().equals(message.modelId()) || !scan.promptHash().equals(message.promptHash())) {
                 return new RecordSummary(batchId, RecordSummary.Status.MISMATCH, 0, 0, message.results().size(), 0,
                         "worker " + message.workerId() + " scored batch " + batchId + " with model "
@@ -710,103 +1068,140 @@ public final class ScanStore implements AutoCloseable {
                                 + scan.id() + " uses " + scan.modelId() + " / " + scan.promptHash()
                                 + "; result ignored");
             }
-            int scored = 0;
-            int failed = 0;
-            int duplicates = 0;
-            for (ImageResult result : message.results()) {
-                int moved;
-                if (result.failed()) {
-                    moved = updateImages(c, scan.id(), result.id(), ImageState.FAILED, result.error(), null,
+            // Failures first, then successes: a content reported both ways ends up scored, as when a later
+            // success follows a failure.
+            int failures = 0;
+            int successes = 0;
+            for (ImageResult r : message.results()) {
+                if (r.failed()) {
+                    bindUpdateImages(failImage, scan.id(), r.id(), ImageState.FAILED, r.error(), null,
                             message.workerId(), ImageState.STAGED, ImageState.DISPATCHED);
-                    failed += moved > 0 ? 1 : 0;
+                    failImage.addBatch();
+                    failures++;
                 } else {
-                    insertEmbedding(c, result.id(), scan.modelId(), result.embedding(), message.workerId(), now);
-                    insertResult(c, result.id(), scan, result.scores(), message.workerId(), now);
-                    moved = updateImages(c, scan.id(), result.id(), ImageState.SCORED, null, null,
+                    bindEmbedding(embedding, r.id(), scan.modelId(), r.embedding(), message.workerId(), now);
+                    embedding.addBatch();
+                    bindResult(result, r.id(), scan, r.scores(), message.workerId(), now);
+                    result.addBatch();
+                    bindUpdateImages(scoreImage, scan.id(), r.id(), ImageState.SCORED, null, null,
                             message.workerId(), ImageState.STAGED, ImageState.DISPATCHED, ImageState.FAILED);
-                    scored += moved > 0 ? 1 : 0;
+                    scoreImage.addBatch();
+                    successes++;
                 }
-                duplicates += moved > 0 ? 0 : 1;
             }
-            int missing;
-            try (PreparedStatement ps = c.prepareStatement("UPDATE scan_image SET state = ?, error = ?,"
-                    + " worker_id = ? WHERE batch_id = ? AND state = ?")) {
-                ps.setString(1, ImageState.FAILED.db());
-                ps.setString(2, "worker " + message.workerId() + " returned no result for this image in batch "
-                        + batchId);
-                ps.setString(3, message.workerId());
-                ps.setString(4, batchId);
-                ps.setString(5, ImageState.DISPATCHED.db());
-                missing = ps.executeUpdate();
+            int failed = failures == 0 ? 0 : moved(failImage.executeBatch());
+            int scored = 0;
+            if (successes > 0) {
+                embedding.executeBatch();
+                result.executeBatch();
+                scored = moved(scoreImage.executeBatch());
             }
+            int duplicates = message.results().size() - failed - scored;
+            failMissing.setString(1, ImageState.FAILED.db());
+            failMissing.setString(2, "worker " + message.workerId() + " returned no result for this image in batch "
+                    + batchId);
+            failMissing.setString(3, message.workerId());
+            failMissing.setString(4, batchId);
+            failMissing.setString(5, ImageState.DISPATCHED.db());
+            int missing = failMissing.executeUpdate();
             boolean open = batch.state() == BatchState.PENDING || batch.state() == BatchState.IN_FLIGHT;
             if (open) {
-                try (PreparedStatement ps = c.prepareStatement("UPDATE batch SET state = ?, worker_id = ?,"
-                        + " completed_at = ? WHERE id = ?")) {
-                    ps.setString(1, BatchState.DONE.db());
-                    ps.setString(2, message.workerId());
-                    ps.setLong(3, now);
-                    ps.setString(4, batchId);
-                    ps.executeUpdate();
-                }
+                finishBatch.setString(1, BatchState.DONE.db());
+                finishBatch.setString(2, message.workerId());
+                finishBatch.setLong(3, now);
+                finishBatch.setString(4, batchId);
+                finishBatch.executeUpdate();
             }
             return new RecordSummary(batchId, open ? RecordSummary.Status.RECORDED : RecordSummary.Status.LATE,
                     scored, failed, duplicates, missing, "");
-        });
+        }
+
+        /** Entries of a JDBC batch of image updates that moved at least one row. */
+        private int moved(int[] counts) {
+            int n = 0;
+            for (int count : counts) {
+                n += count != 0 ? 1 : 0;
+            }
+            return n;
+        }
+
+        @Override
+        public void close() throws SQLException {
+            for (PreparedStatement ps : List.of(findBatch, failImage, embedding, result, scoreImage, failMissing,
+                    finishBatch)) {
+                ps.close();
+            }
+        }
     }
+
+    private static final String INSERT_RESULT = "INSERT INTO result (sha256, model_id, prompt_hash, scores,"
+            + " worker_id, created_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING";
+
+    private static final String INSERT_EMBEDDING = "INSERT INTO embedding (sha256, model_id, dim, vector,"
+            + " worker_id, created_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING";
 
     private void insertResult(Connection c, String sha, ScanInfo scan, Map<String, Double> scores, String workerId,
             long now) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO result (sha256, model_id, prompt_hash, scores,"
-                + " worker_id, created_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING")) {
-            ps.setString(1, sha);
-            ps.setString(2, scan.modelId());
-            ps.setString(3, scan.promptHash());
-            ps.setString(4, json.writeValueAsString(scores));
-            ps.setString(5, workerId);
-            ps.setLong(6, now);
+        try (PreparedStatement ps = c.prepareStatement(INSERT_RESULT)) {
+            bindResult(ps, sha, scan, scores, workerId, now);
             ps.executeUpdate();
         }
     }
 
-    private static void insertEmbedding(Connection c, String sha, String modelId, float[] embedding,
+    private void bindResult(PreparedStatement ps, String sha, ScanInfo scan, Map<String, Double> scores,
             String workerId, long now) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO embedding (sha256, model_id, dim, vector,"
-                + " worker_id, created_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING")) {
-            ps.setString(1, sha);
-            ps.setString(2, modelId);
-            ps.setInt(3, embedding.length);
-            ps.setBytes(4, EmbeddingBytes.toBytes(embedding));
-            ps.setString(5, workerId);
-            ps.setLong(6, now);
-            ps.executeUpdate();
-        }
+        ps.setString(1, sha);
+        ps.setString(2, scan.modelId());
+        ps.setString(3, scan.promptHash());
+        ps.setString(4, json.writeValueAsString(scores));
+        ps.setString(5, workerId);
+        ps.setLong(6, now);
+    }
+
+    private static void bindEmbedding(PreparedStatement ps, String sha, String modelId, float[] embedding,
+            String workerId, long now) throws SQLException {
+        ps.setString(1, sha);
+        ps.setString(2, modelId);
+        ps.setInt(3, embedding.length);
+        ps.setBytes(4, EmbeddingBytes.toBytes(embedding));
+        ps.setString(5, workerId);
+        ps.setLong(6, now);
     }
 
     /** Moves the scan's rows with this content from one of {@code from} to {@code to}; returns rows moved. */
     private static int updateImages(Connection c, String scanId, String sha, ImageState to, String error,
             String batchId, String workerId, ImageState... from) throws SQLException {
-        String states = String.join(", ", Collections.nCopies(from.length, "?"));
-        String sql = "UPDATE scan_image SET state = ?, error = ?"
-                + (batchId != null ? ", batch_id = ?" : "")
-                + (workerId != null ? ", worker_id = ?" : "")
-                + " WHERE scan_id = ? AND sha256 = ? AND state IN (" + states + ")";
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            int i = 1;
-            ps.setString(i++, to.db());
-            ps.setString(i++, error);
-            if (batchId != null) {
-                ps.setString(i++, batchId);
-            }
-            if (workerId != null) {
-                ps.setString(i++, workerId);
-            }
-            ps.setString(i++, scanId);
-            ps.setString(i++, sha);
-            for (ImageState state : from) {
-                ps.setString(i++, state.db());
-            }
+        try (PreparedStatement ps = c.prepareStatement(updateImagesSql(batchId != null, workerId != null,
+                from.length))) {
+            bindUpdateImages(ps, scanId, sha, to, error, batchId, workerId, from);
             return ps.executeUpdate();
+        }
+    }
+
+    /** The statement of {@link #updateImages}, for {@link #bindUpdateImages}. */
+    private static String updateImagesSql(boolean setsBatch, boolean setsWorker, int fromStates) {
+        return "UPDATE scan_image SET state = ?, error = ?"
+                + (setsBatch ? ", batch_id = ?" : "")
+                + (setsWorker ? ", worker_id = ?" : "")
+                + " WHERE scan_id = ? AND sha256 = ? AND state IN ("
+                + String.join(", ", Collections.nCopies(fromStates, "?")) + ")";
+    }
+
+    private static void bindUpdateImages(PreparedStatement ps, String scanId, String sha, ImageState to,
+            String error, String batchId, String workerId, ImageState... from) throws SQLException {
+        int i = 1;
+        ps.setString(i++, to.db());
+        ps.setString(i++, error);
+        if (batchId != null) {
+            ps.setString(i++, batchId);
+        }
+        if (workerId != null) {
+            ps.setString(i++, workerId);
+        }
+        ps.setString(i++, scanId);
+        ps.setString(i++, sha);
+        for (ImageState state : from) {
+            ps.setString(i++, state.db());
         }
     }
 
@@ -841,6 +1236,54 @@ public final class ScanStore implements AutoCloseable {
                     images.getOrDefault(ImageState.REUSED, 0L), images.getOrDefault(ImageState.FAILED, 0L),
                     batches.getOrDefault(BatchState.PENDING, 0L), batches.getOrDefault(BatchState.IN_FLIGHT, 0L),
                     batches.getOrDefault(BatchState.DONE, 0L), batches.getOrDefault(BatchState.PARKED, 0L));
+        });
+    }
+
+    /**
+     * When the first of the scan's answered (done) batches was dispatched (or created, if never marked), empty when
+     * none is answered yet. An aggregate: nothing per batch is held in memory.
+     */
+    public Optional<Instant> firstAnsweredDispatch(String scanId) {
+        return read("reading the first answered batch of " + scanId, c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT MIN(COALESCE(dispatched_at, created_at))"
+                    + " FROM batch WHERE scan_id = ? AND state = ?")) {
+                ps.setString(1, scanId);
+                ps.setString(2, BatchState.DONE.db());
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    long millis = rs.getLong(1);
+                    return rs.wasNull() ? Optional.<Instant>empty() : Optional.of(Instant.ofEpochMilli(millis));
+                }
+            }
+        });
+    }
+
+    /**
+     * Images of the scan's answered batches completed between {@code from} and {@code to} (both inclusive), in
+     * total and per answering worker: the recent throughput, as an aggregate.
+     */
+    public AnsweredImages answeredImages(String scanId, Instant from, Instant to) {
+        return read("counting recently answered images of " + scanId, c -> {
+            long total = 0;
+            Map<String, Long> byWorker = new TreeMap<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT worker_id, SUM(image_count) FROM batch"
+                    + " WHERE scan_id = ? AND state = ? AND completed_at >= ? AND completed_at <= ?"
+                    + " GROUP BY worker_id")) {
+                ps.setString(1, scanId);
+                ps.setString(2, BatchState.DONE.db());
+                ps.setLong(3, from.toEpochMilli());
+                ps.setLong(4, to.toEpochMilli());
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        long images = rs.getLong(2);
+                        total += images;
+                        if (rs.getString(1) != null) {
+                            byWorker.put(rs.getString(1), images);
+                        }
+                    }
+                }
+            }
+            return new AnsweredImages(total, byWorker);
         });
     }
 
@@ -1035,21 +1478,67 @@ public final class ScanStore implements AutoCloseable {
         void row(ResultSet rs) throws SQLException;
     }
 
+    /**
+     * Runs {@code work} in a write transaction. On PostgreSQL a transaction the server aborted as a deadlock victim
+     * (or for a serialization failure) is run again, up to {@value #TRANSACTION_ATTEMPTS} times in all: the scan
+     * loop and the result recorder write concurrently, and their row locks can cross. {@code work} must therefore
+     * have no effect outside the connection.
+     */
     private <T> T inTransaction(String what, Work<T> work) {
-        try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false);
+        for (int attempt = 1; ; attempt++) {
             try {
-                T result = work.run(c);
-                c.commit();
-                return result;
+                return transaction(work);
+            } catch (SQLException e) {
+                if (attempt < TRANSACTION_ATTEMPTS && retryable(e)) {
+                    pauseBeforeRetry(attempt);
+                    continue;
+                }
+                throw new StoreException(what + " failed: " + oneLine(e), e);
+            }
+        }
+    }
+
+    private <T> T transaction(Work<T> work) throws SQLException {
+        try (Connection c = writeSource.getConnection()) {
+            c.setAutoCommit(false);
+            T result;
+            try {
+                result = work.run(c);
             } catch (SQLException | RuntimeException e) {
                 rollback(c);
-                throw e;
-            } finally {
                 c.setAutoCommit(true);
+                throw e;
             }
-        } catch (SQLException e) {
-            throw new StoreException(what + " failed: " + oneLine(e), e);
+            if (dialect == Dialect.POSTGRESQL) {
+                c.commit();
+            }
+            // Commits on SQLite. Its driver's commit() would open the next transaction at once (COMMIT, then BEGIN
+            // IMMEDIATE: the write lock taken again only to be let go by an empty commit here).
+            c.setAutoCommit(true);
+            return result;
+        }
+    }
+
+    /** A deadlock victim or serialization failure (PostgreSQL's SQL states 40P01 and 40001), anywhere in the chain. */
+    static boolean retryable(SQLException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException sql) {
+                for (SQLException next = sql; next != null; next = next.getNextException()) {
+                    String state = next.getSQLState();
+                    if ("40P01".equals(state) || "40001".equals(state)) {
+                        return true;
+                    }
+                }
+            }
+        }
+        return false;
+    }
+
+    private static void pauseBeforeRetry(int attempt) {
+        try {
+            Thread.sleep(ThreadLocalRandom.current().nextLong(1, 5L * attempt + 1));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

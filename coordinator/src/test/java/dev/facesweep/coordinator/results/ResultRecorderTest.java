@@ -113,4 +113,25 @@ class ResultRecorderTest {
                 .isInstanceOf(RejectedResultException.class).hasMessageContaining("old-prompts");
         assertThat(store.counts(scan.id()).scored()).isZero();
     }
+
+    @Test
+    void recordingSeveralAtOnceScoresEachAndTurnsAnotherModelIntoAMismatchThatStoresNothing() {
+        ResultMessage other = message("other@123", scoring.promptHash(),
+                List.of(ImageResult.scored(C, new float[] {1, 0}, Map.of())));
+        ResultMessage good = message(scoring.modelId(), scoring.promptHash(), List.of(
+                ImageResult.scored(A, new float[] {1, 0}, Map.of()), ImageResult.scored(B, new float[] {0, 1},
+                        Map.of())));
+
+        List<RecordSummary> summaries = recorder.recordAll(List.of(other, good, good));
+
+        assertThat(summaries).extracting(RecordSummary::status).containsExactly(RecordSummary.Status.MISMATCH,
+                RecordSummary.Status.RECORDED, RecordSummary.Status.LATE);
+        assertThat(summaries.get(0).detail()).contains("other@123");
+        assertThat(summaries.get(1).scored()).isEqualTo(2);
+        assertThat(summaries.get(1).missing()).as("C had no answer from the right model").isEqualTo(1);
+        assertThat(recorder.duplicates()).isEqualTo(2);
+        Map<String, ImageRecord> records = records();
+        assertThat(records.get(A).scores().get("mask")).isCloseTo(Math.E / (Math.E + 1), within(1e-6));
+        assertThat(records.get(C).error()).contains("returned no result");
+    }
 }

@@ -50,11 +50,31 @@ class PostgresScanStoreIT extends ScanStoreContract {
         ScanStore opened = ScanStore.jdbc(BASE_URL + "?currentSchema=" + SCHEMA, USER, null, clock);
         try (Connection c = DriverManager.getConnection(BASE_URL + "?currentSchema=" + SCHEMA, USER, null);
                 Statement s = c.createStatement()) {
+            s.execute("DROP TRIGGER IF EXISTS reject_embedding ON embedding");
             s.execute("TRUNCATE scan_image, batch, result, embedding, scan");
         } catch (SQLException e) {
             opened.close();
             throw new IllegalStateException("cannot empty the test schema " + SCHEMA + ": " + e.getMessage(), e);
         }
         return opened;
+    }
+
+    @Override
+    protected ScanStore reopen() {
+        return ScanStore.jdbc(BASE_URL + "?currentSchema=" + SCHEMA, USER, null, clock);
+    }
+
+    @Override
+    protected void rejectEmbeddingInserts(String sha256) {
+        try (Connection c = DriverManager.getConnection(BASE_URL + "?currentSchema=" + SCHEMA, USER, null);
+                Statement s = c.createStatement()) {
+            s.execute("CREATE OR REPLACE FUNCTION reject_embedding() RETURNS trigger AS $$ BEGIN"
+                    + " IF NEW.sha256 = '" + sha256 + "' THEN RAISE EXCEPTION 'embedding rejected by the test';"
+                    + " END IF; RETURN NEW; END $$ LANGUAGE plpgsql");
+            s.execute("CREATE TRIGGER reject_embedding BEFORE INSERT ON embedding FOR EACH ROW"
+                    + " EXECUTE FUNCTION reject_embedding()");
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
     }
 }

@@ -38,6 +38,12 @@ abstract class ScanStoreContract {
     /** A store on an empty database. */
     protected abstract ScanStore openEmptyStore();
 
+    /** A new store on the same database, as a later process would open it. */
+    protected abstract ScanStore reopen();
+
+    /** Makes the database refuse (with an error) to insert an embedding of this content, e.g. with a trigger. */
+    protected abstract void rejectEmbeddingInserts(String sha256);
+
     @BeforeEach
     void openStore() {
         store = openEmptyStore();
@@ -175,6 +181,107 @@ abstract class ScanStoreContract {
         assertThat(store.claimBatch(scan, 2).orElseThrow().images()).isEqualTo(batch.images());
     }
 
+    @Test
+    void severalBatchesAreClaimedAtOnceInStagingOrder() {
+        String scan = newScan();
+        List<StagedImage> images = new ArrayList<>();
+        for (int i = 1; i <= 10; i++) {
+            images.add(image("fs/faces/" + i + ".png", i));
+        }
+        images.add(2, image("copy/faces/2.png", 2));
+        store.stage(scan, images.iterator());
+
+        List<ClaimedBatch> batches = store.claimBatches(scan, 3, 4);
+
+        assertThat(batches).extracting(b -> b.images().stream().map(ClaimedBatch.Image::sha256).toList())
+                .containsExactly(List.of(sha(1), sha(2), sha(3)), List.of(sha(4), sha(5), sha(6)),
+                        List.of(sha(7), sha(8), sha(9)), List.of(sha(10)));
+        assertThat(batches).extracting(ClaimedBatch::batchId).doesNotHaveDuplicates();
+        assertThat(batches).allSatisfy(b -> assertThat(store.batch(b.batchId()).orElseThrow())
+                .satisfies(info -> {
+                    assertThat(info.state()).isEqualTo(BatchState.PENDING);
+                    assertThat(info.imageCount()).isEqualTo(b.images().size());
+                }));
+        ScanCounts counts = store.counts(scan);
+        assertThat(counts.inFlight()).as("the copy of 2.png rides along").isEqualTo(11);
+        assertThat(counts.pendingBatches()).isEqualTo(4);
+        assertThat(store.claimBatches(scan, 3, 4)).isEmpty();
+    }
+
+    @Test
+    void claimingSeveralBatchesReusesStoredResultsInsteadOfClaimingThem() {
+        String first = stagedScan(2);
+        store.recordResults(result(claimAndPublish(first, 10), "vega-0", 0.7));
+        String second = newScan();
+        store.stage(second, List.of(image("fs/faces/1.png", 1), image("fs/faces/3.png", 3),
+                image("fs/faces/2.png", 2), image("fs/faces/4.png", 4), image("fs/faces/5.png", 5)).iterator());
+
+        List<ClaimedBatch> batches = store.claimBatches(second, 2, 5);
+
+        assertThat(batches).extracting(b -> b.images().stream().map(ClaimedBatch.Image::sha256).toList())
+                .containsExactly(List.of(sha(3), sha(4)), List.of(sha(5)));
+        ScanCounts counts = store.counts(second);
+        assertThat(counts.reused()).isEqualTo(2);
+        assertThat(counts.inFlight()).isEqualTo(3);
+        assertThat(counts.staged()).isZero();
+    }
+
+    @Test
+    void imagesStagedAfterAClaimAndAfterReopeningAreClaimedInOrder() {
+        String scan = stagedScan(3);
+        assertThat(store.claimBatch(scan, 2).orElseThrow().images()).extracting(ClaimedBatch.Image::sha256)
+                .containsExactly(sha(1), sha(2));
+        store.stage(scan, List.of(image("fs/faces/4.png", 4)).iterator());
+        store.close();
+        store = reopen();
+        store.stage(scan, List.of(image("fs/faces/5.png", 5)).iterator());
+
+        ClaimedBatch rest = store.claimBatch(scan, 10).orElseThrow();
+
+        assertThat(rest.images()).extracting(ClaimedBatch.Image::sha256).containsExactly(sha(3), sha(4), sha(5));
+    }
+
+    @Test
+    void batchesClaimedForPublishingAreInFlightAtOnceAndCanBeReleased() {
+        String scan = stagedScan(3);
+        clock.advance(Duration.ofSeconds(2));
+
+        List<ClaimedBatch> batches = store.claimBatchesForPublishing(scan, 2, 2);
+
+        assertThat(batches).hasSize(2);
+        BatchInfo info = store.batch(batches.get(0).batchId()).orElseThrow();
+        assertThat(info.state()).isEqualTo(BatchState.IN_FLIGHT);
+        assertThat(info.attempts()).isEqualTo(1);
+        assertThat(info.dispatchedAt()).isEqualTo(START.plusSeconds(2));
+        assertThat(batches.get(0).attempt()).isEqualTo(1);
+        assertThat(store.counts(scan).inFlightBatches()).isEqualTo(2);
+        assertThat(store.redispatch(batches.get(1).batchId()).orElseThrow().attempt()).isEqualTo(2);
+
+        assertThat(store.releaseBatch(batches.get(1).batchId())).isEqualTo(1);
+        assertThat(store.claimBatchesForPublishing(scan, 2, 2)).singleElement()
+                .satisfies(b -> assertThat(b.images()).isEqualTo(batches.get(1).images()));
+    }
+
+    @Test
+    void severalBatchesAreMarkedPublishedAtOnce() {
+        String scan = stagedScan(5);
+        List<ClaimedBatch> batches = store.claimBatches(scan, 2, 3);
+        store.recordResults(result(batches.get(2), "vega-0", 0.5));
+        clock.advance(Duration.ofSeconds(4));
+
+        int marked = store.markPublished(List.of(batches.get(0).batchId(), batches.get(1).batchId(),
+                batches.get(2).batchId(), "no-such-batch"));
+
+        assertThat(marked).as("the answered batch and the unknown one are not").isEqualTo(2);
+        for (ClaimedBatch batch : batches.subList(0, 2)) {
+            BatchInfo info = store.batch(batch.batchId()).orElseThrow();
+            assertThat(info.state()).isEqualTo(BatchState.IN_FLIGHT);
+            assertThat(info.attempts()).isEqualTo(1);
+            assertThat(info.dispatchedAt()).isEqualTo(START.plusSeconds(4));
+        }
+        assertThat(store.batch(batches.get(2).batchId()).orElseThrow().state()).isEqualTo(BatchState.DONE);
+    }
+
     // ---------------------------------------------------------------- results
 
     @Test
@@ -282,6 +389,79 @@ abstract class ScanStoreContract {
             assertThat(image.error()).isNull();
             assertThat(image.scores()).containsEntry("mask", 0.4);
         });
+    }
+
+    @Test
+    void resultsRecordedTogetherAreStoredLikeOneByOneAndADuplicateInsideTheGroupChangesNothing() {
+        String scan = stagedScan(5);
+        List<ClaimedBatch> batches = store.claimBatches(scan, 2, 3);
+        store.markPublished(batches.stream().map(ClaimedBatch::batchId).toList());
+        clock.advance(Duration.ofSeconds(2));
+        ResultMessage withError = new ResultMessage(scan, batches.get(2).batchId(), "cpu-1", MODEL, PROMPTS,
+                List.of(ImageResult.failed(sha(5), "not a PNG")), new ResultMessage.Timings(0, 0, 0));
+
+        List<RecordSummary> summaries = store.recordResults(List.of(result(batches.get(1), "vega-0", 0.6),
+                result(batches.get(0), "vega-0", 0.9), withError, result(batches.get(1), "cpu-1", 0.2),
+                new ResultMessage(scan, "nope", "w", MODEL, PROMPTS, List.of(), new ResultMessage.Timings(0, 0, 0))));
+
+        assertThat(summaries).extracting(RecordSummary::batchId).containsExactly(batches.get(1).batchId(),
+                batches.get(0).batchId(), batches.get(2).batchId(), batches.get(1).batchId(), "nope");
+        assertThat(summaries).extracting(RecordSummary::status).containsExactly(RecordSummary.Status.RECORDED,
+                RecordSummary.Status.RECORDED, RecordSummary.Status.RECORDED, RecordSummary.Status.LATE,
+                RecordSummary.Status.UNKNOWN_BATCH);
+        assertThat(summaries.get(0).scored()).isEqualTo(2);
+        assertThat(summaries.get(2).failed()).isEqualTo(1);
+        assertThat(summaries.get(3).duplicates()).isEqualTo(2);
+        assertThat(summaries.get(3).changedNothing()).isTrue();
+        ScanCounts counts = store.counts(scan);
+        assertThat(counts.scored()).isEqualTo(4);
+        assertThat(counts.failed()).isEqualTo(1);
+        assertThat(counts.doneBatches()).isEqualTo(3);
+        assertThat(store.result(sha(3), MODEL, PROMPTS).orElseThrow()).as("the first answer wins")
+                .containsEntry("mask", 0.6);
+        assertThat(store.batch(batches.get(1).batchId()).orElseThrow().workerId()).isEqualTo("vega-0");
+        assertThat(store.countsByWorker(scan)).containsExactly(new WorkerCounts("cpu-1", 0, 1, 1),
+                new WorkerCounts("vega-0", 4, 0, 2));
+    }
+
+    @Test
+    void aGroupOfResultsIsOneTransaction() {
+        String scan = stagedScan(2);
+        ClaimedBatch batch = claimAndPublish(scan, 10);
+        ScanCounts before = store.counts(scan);
+        String poison = sha(99);
+        rejectEmbeddingInserts(poison);
+        ResultMessage failing = new ResultMessage(scan, batch.batchId(), "cpu-1", MODEL, PROMPTS, List.of(
+                ImageResult.scored(poison, embedding(99), scores(0.5))), new ResultMessage.Timings(0, 0, 0));
+
+        assertThatThrownBy(() -> store.recordResults(List.of(result(batch, "vega-0", 0.9), failing)))
+                .isInstanceOf(StoreException.class);
+
+        assertThat(store.counts(scan)).isEqualTo(before);
+        assertThat(store.result(sha(1), MODEL, PROMPTS)).isEmpty();
+    }
+
+    @Test
+    void answeredImagesAreCountedPerWorkerInATimeWindow() {
+        String scan = stagedScan(5);
+        List<ClaimedBatch> batches = store.claimBatches(scan, 2, 3);
+        assertThat(store.firstAnsweredDispatch(scan)).isEmpty();
+        clock.advance(Duration.ofSeconds(1));
+        store.markPublished(batches.stream().map(ClaimedBatch::batchId).toList());
+        clock.advance(Duration.ofSeconds(9));
+        store.recordResults(result(batches.get(0), "vega-0", 0.5));
+        clock.advance(Duration.ofSeconds(10));
+        store.recordResults(result(batches.get(1), "cpu-1", 0.5));
+        clock.advance(Duration.ofSeconds(10));
+        store.recordResults(result(batches.get(2), "vega-0", 0.5));
+
+        assertThat(store.firstAnsweredDispatch(scan)).contains(START.plusSeconds(1));
+        assertThat(store.answeredImages(scan, START, START.plusSeconds(30)))
+                .isEqualTo(new AnsweredImages(5, Map.of("vega-0", 3L, "cpu-1", 2L)));
+        assertThat(store.answeredImages(scan, START.plusSeconds(15), START.plusSeconds(30)))
+                .isEqualTo(new AnsweredImages(3, Map.of("vega-0", 1L, "cpu-1", 2L)));
+        assertThat(store.answeredImages(scan, START.plusSeconds(31), START.plusSeconds(40)))
+                .isEqualTo(new AnsweredImages(0, Map.of()));
     }
 
     @Test
@@ -428,9 +608,29 @@ abstract class ScanStoreContract {
         assertThat(counts.staged()).isEqualTo(1);
         assertThat(store.result(sha(2), MODEL, "prompts-v2")).contains(Map.of("mask", (double) embedding(2)[0]));
         assertThat(store.result(sha(2), MODEL, PROMPTS)).contains(scores(0.6));
+        store.close();
+        store = reopen();
         List<StoredEmbedding> none = new ArrayList<>();
         store.forEachRescorable(second, none::add);
-        assertThat(none).isEmpty();
+        assertThat(none).as("a new process looks at every staged image again; none is rescorable now").isEmpty();
+    }
+
+    @Test
+    void eachStagedImageIsLookedAtForReuseOnceAndALaterResultIsFoundByTheClaim() {
+        String first = stagedScan(3);
+        List<ClaimedBatch> firstBatches = store.claimBatches(first, 1, 3);
+        store.recordResults(result(firstBatches.get(0), "vega-0", 0.7));
+        String second = newScan();
+        store.stage(second, List.of(image("fs/faces/1.png", 1), image("fs/faces/2.png", 2)).iterator());
+
+        assertThat(store.reuseKnownResults(second)).isEqualTo(1);
+        store.recordResults(result(firstBatches.get(1), "vega-0", 0.7));
+        store.stage(second, List.of(image("fs/faces/3.png", 3)).iterator());
+        store.recordResults(result(firstBatches.get(2), "vega-0", 0.7));
+
+        assertThat(store.reuseKnownResults(second)).as("only 3.png is new since the last look").isEqualTo(1);
+        assertThat(store.claimBatches(second, 10, 1)).as("2.png's result came after its look").isEmpty();
+        assertThat(store.counts(second).reused()).isEqualTo(3);
     }
 
     @Test

@@ -4,6 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
 import org.junit.jupiter.api.Test;
@@ -17,6 +21,22 @@ class SqliteScanStoreTest extends ScanStoreContract {
     @Override
     protected ScanStore openEmptyStore() {
         return ScanStore.sqlite(stateDir, clock);
+    }
+
+    @Override
+    protected ScanStore reopen() {
+        return ScanStore.sqlite(stateDir, clock);
+    }
+
+    @Override
+    protected void rejectEmbeddingInserts(String sha256) {
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + stateDir.resolve(ScanStore.SQLITE_FILE));
+                Statement s = c.createStatement()) {
+            s.execute("CREATE TRIGGER reject_embedding BEFORE INSERT ON embedding WHEN NEW.sha256 = '" + sha256
+                    + "' BEGIN SELECT RAISE(ABORT, 'embedding rejected by the test'); END");
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     @Test
