@@ -4,7 +4,9 @@
 Driven by bench/run-scan-modes.sh, which builds the jars and the corpora. For each model: starts one
 `./facesweep worker` (its CPU defaults: intra-op threads = cores, one decode thread, batch 8), then runs
 `./facesweep scan ROOT --batch-size 8` alternately embedded and with `--broker` (fresh state folder every time, so
-nothing is reused), ROUNDS times each, in the order E D, D E, E D, ...
+nothing is reused), ROUNDS times each, in the order E D, D E, E D, ... A worker is a long-running process, so one
+unmeasured distributed scan warms it up first (its JIT), as any real worker is warm after its first minutes; every
+embedded scan is a fresh process, as it is for a user.
 
 Rate: images / seconds from the scan's "scan <id> of <root>" line (printed once the model is loaded and the store
 open, before the walk) to the scan process's exit, so it covers walking, hashing, staging, dispatch, decoding,
@@ -13,12 +15,15 @@ unrelated to scanning (the distributed coordinator needs no image model; the wor
 Contention: `others` = cores' worth of CPU used by every other process during the window (/proc/stat minus the
 scan process and, when distributed, the worker).
 
-Prints one JSON line per scan and a final JSON summary line.
+Prints one JSON line per scan and a final JSON summary line with two ratios: best distributed / best embedded, and
+the median of the per-round ratios (each round's D over its E, measured back to back), which is less sensitive to a
+single lucky or unlucky scan.
 """
 import argparse
 import json
 import os
 import re
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -114,7 +119,8 @@ def main():
     ap.add_argument("--broker", required=True)
     ap.add_argument("--prefix", required=True)
     ap.add_argument("--batch", type=int, default=8)
-    ap.add_argument("--rounds", type=int, default=2)
+    ap.add_argument("--rounds", type=int, default=5)
+    ap.add_argument("--warmup", type=int, default=1, help="unmeasured distributed scans before the rounds")
     ap.add_argument("--work", required=True)
     ap.add_argument("--worker-log", required=True)
     args = ap.parse_args()
@@ -133,6 +139,9 @@ def main():
             if worker.poll() is not None or time.monotonic() > deadline:
                 sys.exit(f"scan-modes: the worker did not start; see {args.worker_log}")
             time.sleep(0.5)
+        for _ in range(args.warmup):
+            warm = scan(args, "distributed", worker.pid)
+            print(json.dumps(dict(warm, warmup=True)), file=sys.stderr, flush=True)
         runs = []
         for r in range(args.rounds):
             order = ["embedded", "distributed"] if r % 2 == 0 else ["distributed", "embedded"]
@@ -149,8 +158,13 @@ def main():
             worker.kill()
     best = {m: max((x for x in runs if x["mode"] == m), key=lambda x: x["per_second"])
             for m in ("embedded", "distributed")}
+    pairs = []
+    for r in range(1, args.rounds + 1):
+        rate = {x["mode"]: x["per_second"] for x in runs if x["round"] == r}
+        pairs.append(round(rate["distributed"] / rate["embedded"], 4))
     print(json.dumps({"summary": True, "runs": runs, "best": best,
-                      "ratio": round(best["distributed"]["per_second"] / best["embedded"]["per_second"], 4)}))
+                      "ratio": round(best["distributed"]["per_second"] / best["embedded"]["per_second"], 4),
+                      "round_ratios": pairs, "median_round_ratio": round(statistics.median(pairs), 4)}))
 
 
 if __name__ == "__main__":
