@@ -114,6 +114,7 @@ export NPROC=$(nproc) MEM_GB=$(awk '/MemTotal/ { printf "%.0f", $2 / 1048576 }' 
 export COMMIT=$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- common coordinator bench || echo "+changes")
 export RABBITMQ=$(rabbitmqctl version 2>/dev/null || echo "unknown")
 export POSTGRES=$(psql -V 2>/dev/null | awk '{ print $3 }' || echo "unknown")
+export AUTOVACUUM=$(psql -h localhost -U postgres -At -c "show autovacuum" 2>/dev/null || echo "unknown")
 export SQLITE_JDBC=$(ls bench/target/lib | sed -n 's/^sqlite-jdbc-\(.*\)\.jar$/\1/p')
 "$PY" - "$RUNS" "$DOC" <<'PYEOF'
 import datetime
@@ -196,7 +197,7 @@ Run {datetime.datetime.now().astimezone().strftime('%Y-%m-%d %H:%M %Z')} at comm
 - Machine: {e['NPROC']} cores (`nproc`), {e['CPU_MODEL']}, {e['MEM_GB']} GB RAM; shared with other builds.
   Load average (1, 5, 15 min) before: {e['LOAD_BEFORE']}; after: {e['LOAD_AFTER']}.
 - Java: {e['JAVA_VERSION']}, default JVM flags. RabbitMQ {e['RABBITMQ']} (quorum queues, on this machine),
-  PostgreSQL {e['POSTGRES']} (on this machine, server defaults of this box), SQLite through sqlite-jdbc {e['SQLITE_JDBC']}.
+  PostgreSQL {e['POSTGRES']} (on this machine, server defaults of this box: autovacuum {e['AUTOVACUUM']}), SQLite through sqlite-jdbc {e['SQLITE_JDBC']}.
 - Command: `bench/run-capacity.sh` (builds with `./mvnw -B -q -Pbench -pl coordinator,bench -am -DskipTests package`).
   Each run is a real `java -jar coordinator/target/facesweep-coordinator.jar scan ROOT --broker ... --queue-prefix
   ... --batch-size B --json --metrics-port 0` (metrics served, as by default) from an empty store, against

@@ -1,13 +1,18 @@
 package dev.facesweep.coordinator.store;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.List;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /**
  * The scan store contract against a real PostgreSQL (localhost:5432, user postgres, trust auth, database
@@ -57,6 +62,23 @@ class PostgresScanStoreIT extends ScanStoreContract {
             throw new IllegalStateException("cannot empty the test schema " + SCHEMA + ": " + e.getMessage(), e);
         }
         return opened;
+    }
+
+    @Test
+    void everyConnectionPlansEachExecutionWithItsOwnValues() {
+        // several connections at once, so that more than the first one of the pool is looked at
+        try (ScanStore store = reopen()) {
+            List<String> modes = IntStream.range(0, 4).parallel()
+                    .mapToObj(i -> store.read("reading plan_cache_mode", c -> {
+                        try (Statement s = c.createStatement();
+                                ResultSet rs = s.executeQuery("SHOW plan_cache_mode")) {
+                            rs.next();
+                            return rs.getString(1);
+                        }
+                    }))
+                    .toList();
+            assertThat(modes).containsOnly("force_custom_plan");
+        }
     }
 
     @Override
