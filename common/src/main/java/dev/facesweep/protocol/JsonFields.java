@@ -1,5 +1,6 @@
 package dev.facesweep.protocol;
 
+import dev.facesweep.corpus.ContentHash;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -53,7 +54,7 @@ final class JsonFields {
 
     String sha256(String name) throws MalformedMessageException {
         String value = string(name);
-        if (!value.matches("[0-9a-f]{64}")) {
+        if (!ContentHash.isSha256Hex(value)) {
             throw new MalformedMessageException(field(name) + " must be a sha256 (64 lowercase hex digits), got '"
                     + abbreviate(value) + "'");
         }

@@ -47,5 +47,10 @@ class ContentHashTest {
         assertThat(ContentHash.isSha256Hex(ABC.toUpperCase())).isFalse();
         assertThat(ContentHash.isSha256Hex(ABC.substring(1))).isFalse();
         assertThat(ContentHash.isSha256Hex(null)).isFalse();
+        assertThat(ContentHash.isSha256Hex(ABC + "0")).isFalse();
+        for (char bad : new char[] {'g', 'G', '/', ':', '`', ' ', '\u00e9'}) {
+            assertThat(ContentHash.isSha256Hex(bad + ABC.substring(1))).as("%s first", bad).isFalse();
+            assertThat(ContentHash.isSha256Hex(ABC.substring(0, 63) + bad)).as("%s last", bad).isFalse();
+        }
     }
 }

@@ -38,6 +38,31 @@ class EmbeddingsTest {
     }
 
     @Test
+    void dotMatchesAnExactSumForEveryLengthAndTail() {
+        java.util.Random random = new java.util.Random(7);
+        for (int n : new int[] {1, 2, 3, 4, 5, 7, 512, 768, 769, 1023}) {
+            float[] a = new float[n];
+            float[] b = new float[n];
+            java.math.BigDecimal exact = java.math.BigDecimal.ZERO;
+            for (int i = 0; i < n; i++) {
+                a[i] = (float) random.nextGaussian();
+                b[i] = (float) random.nextGaussian();
+                exact = exact.add(new java.math.BigDecimal(a[i]).multiply(new java.math.BigDecimal(b[i])));
+            }
+            double scale = Math.sqrt(Embeddings.sumOfSquares(a) * Embeddings.sumOfSquares(b));
+            assertThat(Embeddings.dot(a, b)).as("length %d", n).isCloseTo(exact.doubleValue(), within(scale * 1e-14));
+        }
+    }
+
+    @Test
+    void sumOfSquaresIsNotFiniteExactlyWhenAComponentIsNot() {
+        assertThat(Embeddings.sumOfSquares(new float[] {3, 4})).isEqualTo(25.0);
+        assertThat(Embeddings.sumOfSquares(new float[] {Float.MAX_VALUE, Float.MAX_VALUE, 1, 1, 1})).isFinite();
+        assertThat(Embeddings.sumOfSquares(new float[] {1, 2, 3, 4, Float.NaN})).isNaN();
+        assertThat(Embeddings.sumOfSquares(new float[] {1, Float.NEGATIVE_INFINITY})).isInfinite();
+    }
+
+    @Test
     void detectsNonFiniteValues() {
         assertThat(Embeddings.isFinite(new float[] {1, 2})).isTrue();
         assertThat(Embeddings.isFinite(new float[] {1, Float.NaN})).isFalse();

@@ -15,8 +15,11 @@ import java.util.Objects;
  * @param publishDeadline how long a publish may keep retrying through broker outages before the scan gives up
  * @param liveFor a worker counts as live while its last heartbeat is younger than this
  * @param minOutstanding batches kept out even when no worker has been seen yet
- * @param outstandingPerWorker batches kept out per live worker: about twice a worker's prefetch, so each
- *     always has its next batch ready while the queue stays short enough for re-dispatch to matter
+ * @param outstandingPerWorker batches kept out per live worker: about four times a worker's prefetch (8 with the
+ *     default prefetch of 2), so each always has its next batch ready, the free slots are claimed a few at a time
+ *     in one store transaction (4 per worker made the claims small enough that the store's single SQLite writer
+ *     ran about 10 % fewer images per second in docs/benchmarks.md's capacity run), and the queue stays short
+ *     enough for re-dispatch at the end of a scan to matter
  * @param connectTimeout first connection attempt
  * @param recoveryInterval pause between reconnection attempts after the connection is lost
  */
@@ -34,7 +37,7 @@ public record BrokerSettings(String uri, String user, String password, QueueName
 
     public static BrokerSettings defaults(String uri) {
         return new BrokerSettings(uri, null, null, QueueNames.DEFAULT, 64, Duration.ofSeconds(10),
-                Duration.ofMinutes(5), Duration.ofSeconds(30), 4, 4, Duration.ofSeconds(10), Duration.ofSeconds(2));
+                Duration.ofMinutes(5), Duration.ofSeconds(30), 4, 8, Duration.ofSeconds(10), Duration.ofSeconds(2));
     }
 
     public BrokerSettings withNames(QueueNames n) {

@@ -2,6 +2,7 @@ package dev.facesweep.coordinator.results;
 
 import dev.facesweep.coordinator.store.RecordSummary;
 import dev.facesweep.coordinator.store.ScanStore;
+import dev.facesweep.model.Embeddings;
 import dev.facesweep.protocol.ImageResult;
 import dev.facesweep.protocol.ResultMessage;
 import java.util.ArrayList;
@@ -122,12 +123,13 @@ public final class ResultRecorder {
         if (embedding.length != scoring.dimension()) {
             return embedding.length + " values, the model makes " + scoring.dimension();
         }
-        double sum = 0;
-        for (float v : embedding) {
-            if (!Float.isFinite(v)) {
-                return "it contains " + v;
+        double sum = Embeddings.sumOfSquares(embedding);
+        if (!Double.isFinite(sum)) {
+            for (float v : embedding) {
+                if (!Float.isFinite(v)) {
+                    return "it contains " + v;
+                }
             }
-            sum += (double) v * v;
         }
         double norm = Math.sqrt(sum);
         if (Math.abs(norm - 1) > NORM_TOLERANCE) {
