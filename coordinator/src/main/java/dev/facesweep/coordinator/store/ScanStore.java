@@ -12,6 +12,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.sql.Types;
 import java.time.Clock;
 import java.time.Instant;
@@ -133,6 +134,11 @@ public final class ScanStore implements AutoCloseable {
      */
     private final Map<String, Long> reuseLooked = new ConcurrentHashMap<>();
     private final Map<String, Long> rescoreLooked = new ConcurrentHashMap<>();
+    /**
+     * PostgreSQL only: per scan, the staged row count at which this process refreshes the planner's statistics of
+     * {@code scan_image} next (see {@link #refreshPlannerStatistics}).
+     */
+    private final Map<String, Long> nextAnalyze = new ConcurrentHashMap<>();
 
     /**
      * @param dataSource reads (and writes, when {@code writeSource} is null)
@@ -436,10 +442,33 @@ public final class ScanStore implements AutoCloseable {
                     totals[i] += counts[i];
                 }
                 chunk.clear();
+                refreshPlannerStatistics(scanId, seq.get());
                 progress.accept(taken);
             }
         }
         return new StageSummary(totals[0], totals[1], totals[2]);
+    }
+
+    /**
+     * PostgreSQL: runs {@code ANALYZE scan_image} when the scan's staged rows first reach {@value #STAGE_CHUNK}, then
+     * each time they grow tenfold. Without statistics (a new table, or autovacuum off) the planner rates the state
+     * index as good as the sha256 index for the claim's and the results' {@code scan_id = ? AND sha256 = ? AND
+     * state IN (...)} updates, takes it, and reads every staged row of the scan (and every dead entry left by rows
+     * that moved on) for each image: a scan of 300,000 images then ran at under 900 images/s. With statistics the
+     * sha256 column shows itself nearly unique and the planner keeps to its index. SQLite plans these with the
+     * sha256 index without statistics.
+     */
+    private void refreshPlannerStatistics(String scanId, long stagedRows) {
+        if (dialect != Dialect.POSTGRESQL || stagedRows < nextAnalyze.getOrDefault(scanId, (long) STAGE_CHUNK)) {
+            return;
+        }
+        nextAnalyze.put(scanId, Math.multiplyExact(Math.max(stagedRows, STAGE_CHUNK), 10L));
+        read("refreshing the planner statistics of scan_image", c -> {
+            try (Statement s = c.createStatement()) {
+                s.execute("ANALYZE scan_image");
+            }
+            return null;
+        });
     }
 
     /** @return {staged, failed, already staged} */

@@ -81,6 +81,26 @@ class PostgresScanStoreIT extends ScanStoreContract {
         }
     }
 
+    @Test
+    void imageUpdatesOfALargeScanGoThroughTheSha256Index() {
+        // 20,000 staged images, none claimed yet: the updates by (scan, sha256, state) that claims and results make
+        // must find their row through the sha256 index, not by reading every staged row of the scan
+        String scan = stagedScan(20_000);
+        String plan = store.read("explaining a claim update", c -> {
+            try (Statement s = c.createStatement();
+                    ResultSet rs = s.executeQuery("EXPLAIN UPDATE scan_image SET state = 'dispatched', error = NULL,"
+                            + " batch_id = 'b' WHERE scan_id = '" + scan + "' AND sha256 = '" + sha(14_321)
+                            + "' AND state IN ('staged')")) {
+                StringBuilder text = new StringBuilder();
+                while (rs.next()) {
+                    text.append(rs.getString(1)).append('\n');
+                }
+                return text.toString();
+            }
+        });
+        assertThat(plan).contains("scan_image_sha").doesNotContain("scan_image_state_seq");
+    }
+
     @Override
     protected ScanStore reopen() {
         return ScanStore.jdbc(BASE_URL + "?currentSchema=" + SCHEMA, USER, null, clock);
