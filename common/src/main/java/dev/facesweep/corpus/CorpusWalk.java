@@ -105,6 +105,26 @@ public final class CorpusWalk implements Iterator<CorpusImage> {
         return List.copyOf(notes);
     }
 
+    /**
+     * The problems found after the first {@code seen}: what a consumer polling during the walk has not had yet,
+     * without copying the ones it has (a walk of a large corpus with many skipped items is polled per image).
+     */
+    public List<CorpusProblem> problemsAfter(int seen) {
+        return tail(problems, seen);
+    }
+
+    /** The notes found after the first {@code seen}; see {@link #problemsAfter}. */
+    public List<CorpusProblem> notesAfter(int seen) {
+        return tail(notes, seen);
+    }
+
+    private static List<CorpusProblem> tail(List<CorpusProblem> items, int seen) {
+        if (seen < 0 || seen > items.size()) {
+            throw new IllegalArgumentException("seen must be between 0 and " + items.size() + ", got " + seen);
+        }
+        return seen == items.size() ? List.of() : List.copyOf(items.subList(seen, items.size()));
+    }
+
     /** Face sets entered so far (including ones that turned out to hold no image). */
     public int facesetCount() {
         return facesetCount;

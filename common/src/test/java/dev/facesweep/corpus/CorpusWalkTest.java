@@ -28,6 +28,34 @@ class CorpusWalkTest {
     }
 
     @Test
+    void problemsAndNotesPolledDuringTheWalkArriveOnceEachInOrder() throws Exception {
+        for (int set = 1; set <= 4; set++) {
+            file("set_" + set + "/faces/a.png", "a" + set);
+            file("set_" + set + "/faces/b.png", "b" + set);
+            file("set_" + set + "/faces/readme.txt", "not an image");
+            file("set_" + set + "/faces/extra/x.png", "nested");
+        }
+        CorpusWalk walk = CorpusWalk.open(root);
+        List<CorpusProblem> polledProblems = new ArrayList<>();
+        List<CorpusProblem> polledNotes = new ArrayList<>();
+        int polls = 0;
+        while (walk.hasNext()) {
+            walk.next();
+            polls++;
+            polledProblems.addAll(walk.problemsAfter(polledProblems.size()));
+            polledNotes.addAll(walk.notesAfter(polledNotes.size()));
+        }
+        assertThat(polls).isEqualTo(8);
+        assertThat(polledProblems).hasSize(4).containsExactlyElementsOf(walk.problems());
+        assertThat(polledNotes).hasSize(4).containsExactlyElementsOf(walk.notes());
+        assertThat(walk.problemsAfter(4)).isEmpty();
+        assertThat(walk.problemsAfter(1)).containsExactlyElementsOf(walk.problems().subList(1, 4));
+        assertThatThrownBy(() -> walk.problemsAfter(5)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("between 0 and 4");
+        assertThatThrownBy(() -> walk.notesAfter(-1)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void takesImagesFromFacesFoldersAndSkipsUnderscoreAndDotFolders() throws Exception {
         file("manifest.json", "{}");
         file("faceset_002/faces/b.png", "b");

@@ -129,9 +129,8 @@ public final class Staging implements AutoCloseable {
     }
 
     private void collectProblems() {
-        List<CorpusProblem> problems = walk.problems();
-        for (int i = problemsSeen; i < problems.size(); i++) {
-            CorpusProblem problem = problems.get(i);
+        List<CorpusProblem> problems = walk.problemsAfter(problemsSeen);
+        for (CorpusProblem problem : problems) {
             String path = problem.relativePath();
             int slash = path.indexOf('/');
             if (slash > 0 && isImageName(path)) {
@@ -141,12 +140,12 @@ public final class Staging implements AutoCloseable {
                 notes.add("skipped " + problem);
             }
         }
-        problemsSeen = problems.size();
-        List<CorpusProblem> walkNotes = walk.notes();
-        for (int i = notesSeen; i < walkNotes.size(); i++) {
-            notes.add("note: " + walkNotes.get(i));
+        problemsSeen += problems.size();
+        List<CorpusProblem> walkNotes = walk.notesAfter(notesSeen);
+        for (CorpusProblem note : walkNotes) {
+            notes.add("note: " + note);
         }
-        notesSeen = walkNotes.size();
+        notesSeen += walkNotes.size();
     }
 
     static boolean isImageName(String path) {
