@@ -73,7 +73,31 @@ def convert(model, keep_io_types):
     g.node.extend(nodes)
     del g.value_info[:]
     onnx.checker.check_model(model)
+    check_layer_norms(g)
     return model
+
+
+def check_layer_norms(g):
+    """Fails unless every LayerNormalization still computes in float32 (the bundle contract): its input is a Cast
+    to float32 and its scale and bias are float32 initializers. A graph without any is refused too: the CLIP
+    image models this converts all have them, so none found means the graph is not what it should be."""
+    inits = {i.name: i.data_type for i in g.initializer}
+    cast_to_fp32 = {n.output[0] for n in g.node if n.op_type == "Cast"
+                    and any(a.name == "to" and a.i == FLOAT for a in n.attribute)}
+    norms = [n for n in g.node if n.op_type == "LayerNormalization"]
+    if not norms:
+        sys.exit("to_fp16: no LayerNormalization in the graph; expected a CLIP image model")
+    for n in norms:
+        if n.input[0] not in cast_to_fp32:
+            sys.exit(f"to_fp16: LayerNormalization {n.name} does not take a float32 input")
+        for name in n.input[1:]:
+            if name and inits.get(name) != FLOAT:
+                sys.exit(f"to_fp16: LayerNormalization {n.name} parameter {name} is not a float32 initializer")
+    others = [i.name for i in g.initializer if i.data_type == FLOAT
+              and i.name not in {x for n in norms for x in n.input[1:]}]
+    if others:
+        sys.exit(f"to_fp16: {len(others)} float32 initializer(s) left outside LayerNormalization, e.g. {others[0]}")
+    print(f"to_fp16: {len(norms)} LayerNormalization node(s) kept float32", file=sys.stderr)
 
 
 def main():

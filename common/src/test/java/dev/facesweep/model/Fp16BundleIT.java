@@ -36,6 +36,8 @@ class Fp16BundleIT {
 
     /** The largest change of any probability the fp16 copy may cause. */
     private static final double MAX_PROBABILITY_CHANGE = 0.01;
+    /** The smallest cosine between an image's fp16 and fp32 embeddings (docs/tuning.md quotes it). */
+    private static final double MIN_COSINE = 0.999;
 
     @TempDir
     static Path tmp;
@@ -94,12 +96,27 @@ class Fp16BundleIT {
                 assertThat(got.scores().get(p.getKey())).as(got.label() + " " + p.getKey())
                         .isCloseTo(p.getValue(), within(MAX_PROBABILITY_CHANGE));
             }
+            assertThat(cosine(got.embedding(), want.embedding())).as(got.label() + " cosine to fp32")
+                    .isGreaterThan(MIN_COSINE);
             if (!Arrays.equals(got.embedding(), want.embedding())) {
                 differing++;
             }
         }
         // half precision rounds: identical embeddings would mean the float16 path was not taken
         assertThat(differing).as("images whose fp16 embedding differs from the fp32 one").isPositive();
+    }
+
+    private static double cosine(float[] a, float[] b) {
+        assertThat(a).hasSameSizeAs(b);
+        double dot = 0;
+        double aa = 0;
+        double bb = 0;
+        for (int i = 0; i < a.length; i++) {
+            dot += (double) a[i] * b[i];
+            aa += (double) a[i] * a[i];
+            bb += (double) b[i] * b[i];
+        }
+        return dot / Math.sqrt(aa * bb);
     }
 
     private static List<ImageScore> score(ClipModel model) throws Exception {
