@@ -13,6 +13,7 @@ import dev.facesweep.coordinator.results.ResultRecorder;
 import dev.facesweep.coordinator.store.BatchInfo;
 import dev.facesweep.coordinator.store.BatchState;
 import dev.facesweep.coordinator.store.ClaimedBatch;
+import dev.facesweep.coordinator.store.ParkOutcome;
 import dev.facesweep.coordinator.store.RecordSummary;
 import dev.facesweep.coordinator.store.ScanCounts;
 import dev.facesweep.coordinator.store.ScanInfo;
@@ -56,6 +57,9 @@ import org.slf4j.LoggerFactory;
  *   <li><b>Tail</b>: once the walk is done and nothing staged is left, batches outstanding longer than the
  *       {@link RedispatchPolicy} allows are published again (same batch id: the first result wins, the other
  *       is a counted duplicate).</li>
+ *   <li><b>Parked batches</b>: a batch the workers give up on is split into one-image batches when it held
+ *       several images, published at once; only an image that fails alone is given up on
+ *       ({@link ScanStore#parkBatch}).</li>
  *   <li><b>Resume</b>: the batches an earlier, killed run left pending or in flight are published again first;
  *       everything already stored stays as it is.</li>
  *   <li><b>Few transactions</b>: every free slot is claimed, and recorded as published, in one store
@@ -106,7 +110,7 @@ public final class ScanRun {
     private record Answered(String batchId, RecordSummary summary, Instant at) implements Event {
     }
 
-    private record Parked(String batchId, String reason, int failed) implements Event {
+    private record Parked(String batchId, String reason, ParkOutcome outcome) implements Event {
     }
 
     private record Rejected(String reason) implements Event {
@@ -150,7 +154,10 @@ public final class ScanRun {
             fill(staging);
             notes(staging);
             if (tail() && outstanding.isEmpty()) {
-                break;
+                drainEvents();          // a batch parked meanwhile may have been split into new ones
+                if (outstanding.isEmpty()) {
+                    break;
+                }
             }
             if (tail()) {
                 redispatchOverdue();
@@ -321,7 +328,7 @@ public final class ScanRun {
 
     // ---------------------------------------------------------------- events
 
-    private void awaitEvent() {
+    private void awaitEvent() throws DispatchException {
         Duration wait = settings.tick();
         try {
             Event event = events.poll(wait.toNanos(), TimeUnit.NANOSECONDS);
@@ -334,14 +341,14 @@ public final class ScanRun {
         }
     }
 
-    private void drainEvents() {
+    private void drainEvents() throws DispatchException {
         Event event;
         while ((event = events.poll()) != null) {
             handle(event);
         }
     }
 
-    private void handle(Event event) {
+    private void handle(Event event) throws DispatchException {
         if (event instanceof Answered answered) {
             Optional<Outstanding.Batch> batch = outstanding.remove(answered.batchId());
             if (batch.isPresent() && batch.get().redispatches() == 0) {
@@ -358,8 +365,16 @@ public final class ScanRun {
             }
         } else if (event instanceof Parked parked) {
             outstanding.remove(parked.batchId());
-            monitor.note("batch " + parked.batchId() + " parked: " + parked.reason() + " (" + parked.failed()
-                    + " image(s) failed)");
+            ParkOutcome outcome = parked.outcome();
+            if (outcome.split()) {
+                monitor.note("batch " + parked.batchId() + " parked: " + parked.reason() + "; sending its "
+                        + outcome.retries().size() + " image(s) again one per batch, to give up on only the one"
+                        + " that fails");
+                publish(outcome.retries(), false);
+            } else {
+                monitor.note("batch " + parked.batchId() + " parked: " + parked.reason() + " (" + outcome.failed()
+                        + " image(s) failed)");
+            }
         } else if (event instanceof Rejected r) {
             rejected++;
             monitor.resultRejected();
@@ -395,8 +410,7 @@ public final class ScanRun {
                 events.add(new Rejected("a message that is not a batch was parked: " + reason));
                 return;
             }
-            int failed = store.parkBatch(batchId, reason);
-            events.add(new Parked(batchId, reason, failed));
+            events.add(new Parked(batchId, reason, store.parkBatch(batchId, reason)));
         }
 
         @Override

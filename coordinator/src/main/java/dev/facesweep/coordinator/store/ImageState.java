@@ -8,7 +8,8 @@ import java.util.Locale;
  * <pre>
  * staged --claim--> dispatched --result--> scored
  *   |                   |  \--error / batch parked / missing from result--> failed --later success--> scored
- *   |                   \--batch released--> staged
+ *   |                   |--batch released--> staged
+ *   |                   \--batch split (parked with several images)--> dispatched, in a batch of its own
  *   \--stored result or embedding found--> reused
  * </pre>
  */

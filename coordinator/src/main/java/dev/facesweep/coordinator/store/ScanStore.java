@@ -953,36 +953,85 @@ public final class ScanStore implements AutoCloseable {
     }
 
     /**
-     * Gives up on a batch (e.g. it crashed workers too many times): the batch is parked with the reason and its
-     * images without a result are failed with it. A result arriving later is still taken.
-     *
-     * @return images failed
+     * Gives up on a batch the workers parked (it crashed or failed them too often). A batch of one image (one
+     * content) is parked: its unscored images fail with the reason. A batch of several is split instead: it
+     * becomes {@link BatchState#SPLIT} and each of its unscored contents gets a pending batch of its own (returned,
+     * for the caller to publish), so that one bad image does not take its neighbours down with it; whichever of
+     * those fails again is parked alone. A batch already done, parked or split is left alone; a result that
+     * arrives later for a parked or split batch is still taken.
      */
-    public int parkBatch(String batchId, String reason) {
+    public ParkOutcome parkBatch(String batchId, String reason) {
         return inTransaction("parking batch " + batchId, c -> {
-            Optional<BatchInfo> batch = batch(c, batchId);
-            if (batch.isEmpty() || batch.get().state() == BatchState.DONE
-                    || batch.get().state() == BatchState.PARKED) {
-                return 0;
+            Optional<BatchInfo> found = batch(c, batchId);
+            if (found.isEmpty() || found.get().state() == BatchState.DONE
+                    || found.get().state() == BatchState.PARKED || found.get().state() == BatchState.SPLIT) {
+                return ParkOutcome.NOTHING;
             }
+            BatchInfo batch = found.get();
+            Map<String, String> unscored = new LinkedHashMap<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT sha256, rel_path FROM scan_image"
+                    + " WHERE batch_id = ? AND state = ? ORDER BY seq")) {
+                ps.setString(1, batchId);
+                ps.setString(2, ImageState.DISPATCHED.db());
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        unscored.putIfAbsent(rs.getString(1), rs.getString(2));
+                    }
+                }
+            }
+            long now = clock.millis();
+            boolean split = unscored.size() > 1;
             try (PreparedStatement ps = c.prepareStatement("UPDATE batch SET state = ?, error = ?, completed_at = ?"
                     + " WHERE id = ?")) {
-                ps.setString(1, BatchState.PARKED.db());
+                ps.setString(1, (split ? BatchState.SPLIT : BatchState.PARKED).db());
                 ps.setString(2, reason);
-                ps.setLong(3, clock.millis());
+                ps.setLong(3, now);
                 ps.setString(4, batchId);
                 ps.executeUpdate();
+            }
+            if (split) {
+                return new ParkOutcome(0, splitIntoSingles(c, batch, unscored, now));
             }
             try (PreparedStatement ps = c.prepareStatement("UPDATE scan_image SET state = ?, error = ?"
                     + " WHERE batch_id = ? AND state = ?")) {
                 ps.setString(1, ImageState.FAILED.db());
-                ps.setString(2, "batch " + batchId + " parked after " + batch.get().attempts() + " attempt(s): "
+                ps.setString(2, "batch " + batchId + " parked after " + batch.attempts() + " attempt(s): "
                         + reason);
                 ps.setString(3, batchId);
                 ps.setString(4, ImageState.DISPATCHED.db());
-                return ps.executeUpdate();
+                return new ParkOutcome(ps.executeUpdate(), List.of());
             }
         });
+    }
+
+    /** One pending batch per content of a split batch; its images move to their new batch, still dispatched. */
+    private List<ClaimedBatch> splitIntoSingles(Connection c, BatchInfo batch, Map<String, String> unscored,
+            long now) throws SQLException {
+        ScanInfo scan = scan(c, batch.scanId()).orElseThrow();
+        List<ClaimedBatch> singles = new ArrayList<>(unscored.size());
+        try (PreparedStatement insert = c.prepareStatement("INSERT INTO batch (id, scan_id, state, attempts,"
+                + " image_count, created_at) VALUES (?, ?, ?, 0, 1, ?)");
+                PreparedStatement move = c.prepareStatement("UPDATE scan_image SET batch_id = ?"
+                        + " WHERE batch_id = ? AND sha256 = ? AND state = ?")) {
+            for (Map.Entry<String, String> image : unscored.entrySet()) {
+                String id = newBatchId();
+                insert.setString(1, id);
+                insert.setString(2, scan.id());
+                insert.setString(3, BatchState.PENDING.db());
+                insert.setLong(4, now);
+                insert.addBatch();
+                move.setString(1, id);
+                move.setString(2, batch.id());
+                move.setString(3, image.getKey());
+                move.setString(4, ImageState.DISPATCHED.db());
+                move.addBatch();
+                singles.add(new ClaimedBatch(id, scan.id(), scan.modelId(), scan.promptHash(), 1,
+                        List.of(new ClaimedBatch.Image(image.getKey(), image.getValue()))));
+            }
+            insert.executeBatch();
+            move.executeBatch();
+        }
+        return singles;
     }
 
     public Optional<BatchInfo> batch(String batchId) {

@@ -22,6 +22,7 @@ import dev.facesweep.coordinator.store.ScanStore;
 import dev.facesweep.coordinator.testing.SettableClock;
 import dev.facesweep.corpus.ContentHash;
 import dev.facesweep.corpus.CorpusWalk;
+import dev.facesweep.protocol.BatchImage;
 import dev.facesweep.protocol.BatchMessage;
 import dev.facesweep.protocol.ImageResult;
 import dev.facesweep.protocol.ResultMessage;
@@ -166,7 +167,8 @@ class ScanRunTest {
     }
 
     @Test
-    void aBatchThatCrashesTheWorkerIsTriedThreeTimesThenParkedAndTheRestCompletes() throws Exception {
+    void aBatchThatCrashesTheWorkerIsTriedThreeTimesThenSplitAndOnlyTheImageThatCrashesAloneIsParked()
+            throws Exception {
         FakeHandler handler = new FakeHandler("w");
         handler.poison.add(sha("image 13"));
         handler.unreadable.add(sha("image 5"));
@@ -175,14 +177,24 @@ class ScanRunTest {
             outcome = scan(dispatcher, TestScoring.maskAlongX(), settings());
         }
         assertThat(outcome.complete()).isFalse();
-        assertThat(outcome.counts().parkedBatches()).isEqualTo(1);
-        assertThat(handler.calls(sha("image 13"))).isEqualTo(Topology.DEFAULT_MAX_ATTEMPTS);
         List<BatchMessage> poisoned = handler.batches.stream()
                 .filter(b -> b.images().stream().anyMatch(i -> i.id().equals(sha("image 13")))).toList();
-        assertThat(poisoned).extracting(BatchMessage::attempt).containsExactly(1, 2, 3);
-        int parkedImages = poisoned.get(0).images().size();
-        assertThat(outcome.counts().failed()).isEqualTo(parkedImages + 1);
-        assertThat(outcome.counts().scored()).isEqualTo(30 - parkedImages - 1);
+        // the full batch three times, then the image alone three times
+        assertThat(poisoned).extracting(BatchMessage::attempt).containsExactly(1, 2, 3, 1, 2, 3);
+        assertThat(poisoned.get(0).images()).hasSizeGreaterThan(1);
+        assertThat(poisoned.subList(3, 6)).allSatisfy(b -> assertThat(b.images()).hasSize(1));
+        assertThat(handler.calls(sha("image 13"))).isEqualTo(2 * Topology.DEFAULT_MAX_ATTEMPTS);
+        // its neighbours were each sent once more on their own and scored
+        for (BatchImage neighbour : poisoned.get(0).images()) {
+            if (!neighbour.id().equals(sha("image 13"))) {
+                assertThat(handler.batches.stream().filter(b -> b.images().size() == 1
+                        && b.images().get(0).id().equals(neighbour.id()))).as(neighbour.path()).hasSize(1);
+            }
+        }
+        assertThat(outcome.counts().parkedBatches()).isEqualTo(1);
+        assertThat(outcome.counts().failed()).isEqualTo(2);
+        assertThat(outcome.counts().scored()).isEqualTo(28);
+        assertThat(outcome.counts().remaining()).isZero();
         Map<String, ImageRecord> records = images(outcome.scanId());
         assertThat(records.get("set_1/faces/img_13.png").error()).contains("parked").contains("the model crashed");
         assertThat(records.get("set_2/faces/img_05.png").error()).isEqualTo("not a PNG image");

@@ -486,29 +486,95 @@ abstract class ScanStoreContract {
     }
 
     @Test
-    void parkedBatchFailsItsImagesButALateResultIsStillTaken() {
-        String scan = stagedScan(2);
+    void aParkedOneImageBatchFailsItsImageButALateResultIsStillTaken() {
+        String scan = stagedScan(1);
         ClaimedBatch batch = claimAndPublish(scan, 10);
         store.markPublished(batch.batchId());
         store.markPublished(batch.batchId());
 
-        assertThat(store.parkBatch(batch.batchId(), "worker crashed")).isEqualTo(2);
+        ParkOutcome parked = store.parkBatch(batch.batchId(), "worker crashed");
 
+        assertThat(parked.failed()).isEqualTo(1);
+        assertThat(parked.split()).isFalse();
         ScanCounts counts = store.counts(scan);
-        assertThat(counts.failed()).isEqualTo(2);
+        assertThat(counts.failed()).isEqualTo(1);
         assertThat(counts.parkedBatches()).isEqualTo(1);
         assertThat(store.failures(scan, 1)).singleElement().extracting(ImageFailure::error)
                 .isEqualTo("batch " + batch.batchId() + " parked after 3 attempt(s): worker crashed");
         assertThat(store.batch(batch.batchId()).orElseThrow().error()).isEqualTo("worker crashed");
-        assertThat(store.parkBatch(batch.batchId(), "again")).isZero();
+        assertThat(store.parkBatch(batch.batchId(), "again")).isEqualTo(new ParkOutcome(0, List.of()));
         assertThat(store.redispatch(batch.batchId())).isEmpty();
 
         RecordSummary late = store.recordResults(result(batch, "vega-0", 0.3));
 
         assertThat(late.status()).isEqualTo(RecordSummary.Status.LATE);
-        assertThat(late.scored()).isEqualTo(2);
-        assertThat(store.counts(scan).scored()).isEqualTo(2);
+        assertThat(late.scored()).isEqualTo(1);
+        assertThat(store.counts(scan).scored()).isEqualTo(1);
         assertThat(store.batch(batch.batchId()).orElseThrow().state()).isEqualTo(BatchState.PARKED);
+    }
+
+    @Test
+    void aParkedBatchOfSeveralImagesIsSplitSoThatOnlyTheImageThatFailsAloneIsGivenUpOn() {
+        String scan = stagedScan(3);
+        ClaimedBatch batch = claimAndPublish(scan, 10);
+        assertThat(batch.images()).hasSize(3);
+
+        ParkOutcome split = store.parkBatch(batch.batchId(), "worker crashed");
+
+        // nothing failed yet: one pending batch per image, in the batch's order, to publish
+        assertThat(split.split()).isTrue();
+        assertThat(split.failed()).isZero();
+        assertThat(split.retries()).hasSize(3).allSatisfy(single -> {
+            assertThat(single.images()).hasSize(1);
+            assertThat(single.attempt()).isEqualTo(1);
+            assertThat(single.batchId()).isNotEqualTo(batch.batchId());
+            assertThat(store.batch(single.batchId()).orElseThrow().state()).isEqualTo(BatchState.PENDING);
+        });
+        assertThat(split.retries()).flatExtracting(ClaimedBatch::images).extracting(ClaimedBatch.Image::sha256)
+                .containsExactlyElementsOf(batch.images().stream().map(ClaimedBatch.Image::sha256).toList());
+        BatchInfo original = store.batch(batch.batchId()).orElseThrow();
+        assertThat(original.state()).isEqualTo(BatchState.SPLIT);
+        assertThat(original.error()).isEqualTo("worker crashed");
+        ScanCounts counts = store.counts(scan);
+        assertThat(counts.failed()).isZero();
+        assertThat(counts.parkedBatches()).isZero();
+        assertThat(counts.inFlight()).isEqualTo(3);
+        assertThat(counts.pendingBatches()).isEqualTo(3);
+        // the split batch is finished with: parked again (a duplicate park message) or re-dispatched, nothing moves
+        assertThat(store.parkBatch(batch.batchId(), "again").failed()).isZero();
+        assertThat(store.redispatch(batch.batchId())).isEmpty();
+        // a resumed run publishes the pending singles like any batch left outstanding
+        assertThat(store.batches(scan, BatchState.PENDING)).extracting(BatchInfo::id)
+                .containsExactlyInAnyOrderElementsOf(split.retries().stream().map(ClaimedBatch::batchId).toList());
+
+        List<String> ids = split.retries().stream().map(ClaimedBatch::batchId).toList();
+        assertThat(store.markPublished(ids)).isEqualTo(3);
+        assertThat(store.recordResults(result(split.retries().get(0), "vega-0", 0.3)).status())
+                .isEqualTo(RecordSummary.Status.RECORDED);
+        assertThat(store.recordResults(result(split.retries().get(2), "vega-0", 0.3)).status())
+                .isEqualTo(RecordSummary.Status.RECORDED);
+        ClaimedBatch culprit = split.retries().get(1);
+
+        ParkOutcome parked = store.parkBatch(culprit.batchId(), "worker crashed");
+
+        assertThat(parked.split()).isFalse();
+        assertThat(parked.failed()).isEqualTo(1);
+        counts = store.counts(scan);
+        assertThat(counts.scored()).isEqualTo(2);
+        assertThat(counts.failed()).isEqualTo(1);
+        assertThat(counts.remaining()).isZero();
+        assertThat(counts.parkedBatches()).isEqualTo(1);
+        assertThat(store.failures(scan, 5)).singleElement().satisfies(f -> {
+            assertThat(f.relativePath()).isEqualTo(culprit.images().get(0).relativePath());
+            assertThat(f.error())
+                    .isEqualTo("batch " + culprit.batchId() + " parked after 1 attempt(s): worker crashed");
+        });
+
+        // a late answer to the split batch still counts: the culprit's content gets its scores after all
+        RecordSummary late = store.recordResults(result(batch, "vega-1", 0.3));
+        assertThat(late.status()).isEqualTo(RecordSummary.Status.LATE);
+        assertThat(late.scored()).isEqualTo(1);
+        assertThat(store.counts(scan).failed()).isZero();
     }
 
     @Test
