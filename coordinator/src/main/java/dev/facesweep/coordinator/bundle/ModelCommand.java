@@ -5,7 +5,7 @@ import dev.facesweep.coordinator.cli.ExitCode;
 import dev.facesweep.coordinator.cli.JsonOutput;
 import dev.facesweep.coordinator.cli.Progress;
 import dev.facesweep.coordinator.cli.UsageError;
-import dev.facesweep.coordinator.modelpull.ModelCache;
+import dev.facesweep.model.ModelCache;
 import dev.facesweep.coordinator.modelpull.ModelPullException;
 import dev.facesweep.coordinator.modelpull.ModelPuller;
 import dev.facesweep.coordinator.modelpull.PullConfig;

@@ -1,5 +1,6 @@
 package dev.facesweep.coordinator.modelpull;
 
+import dev.facesweep.model.ModelCache;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

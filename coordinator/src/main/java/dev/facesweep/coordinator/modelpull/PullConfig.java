@@ -1,5 +1,6 @@
 package dev.facesweep.coordinator.modelpull;
 
+import dev.facesweep.model.ModelCache;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;

@@ -71,11 +71,7 @@ public final class RescoreCommand implements Callable<Integer> {
         Clock clock = Clock.systemUTC();
         try (ScanStore store = stateOptions.openExisting(env, stateDir, clock)) {
             ScanInfo from = StoreOptions.find(store, scanId, stateDir);
-            ModelBundle bundle = model.load();
-            if (!bundle.modelId().equals(from.modelId())) {
-                throw new UsageError("scan " + from.id() + " was made with model " + from.modelId() + " but "
-                        + bundle.dir() + " is " + bundle.modelId() + ": pass --model with the scan's bundle");
-            }
+            ModelBundle bundle = model.loadFor(from.modelId(), "scan " + from.id());
             try (ClipModel clip = openText(bundle)) {
                 PromptScoring scoring = ScanCommand.embed(clip, promptSet);
                 if (scoring.promptHash().equals(from.promptHash())) {

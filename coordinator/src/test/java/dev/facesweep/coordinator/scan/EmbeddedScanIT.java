@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.within;
 
 import dev.facesweep.coordinator.cli.Environment;
 import dev.facesweep.coordinator.cli.ExitCode;
+import dev.facesweep.model.ModelCache;
 import dev.facesweep.testing.Fixtures;
+import dev.facesweep.testing.Fp16Bundles;
 import dev.facesweep.testing.ScoringReference;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -81,9 +83,21 @@ class EmbeddedScanIT {
         assertThat(second.get("reused").asLong()).isEqualTo(TestCorpus.GOOD.size());
         assertThat(second.get("failed").asLong()).isEqualTo(TestCorpus.BAD.size());
 
-        // 4. rescore with the reference prompt set: a new prompt hash, scores from the stored embeddings only.
-        Cli rescore = Cli.run("rescore", "latest", "--prompts", prompts, "--model", model, "--state", state,
-                "--json");
+        // 4. rescore with the reference prompt set: a new prompt hash, scores from the stored embeddings only. No
+        //    --model: the scan's model is found among the pulled ones (a copy of the fixture bundle next to another
+        //    model), as the CLI contract has it.
+        Path cache = tmp.resolve("model-cache");
+        Path other = Fp16Bundles.copyClipTinyModel(cache.resolve("a-other-model"));
+        java.nio.file.Files.writeString(other.resolve("config.json"), java.nio.file.Files.readString(
+                other.resolve("config.json")).replace("\"tiny-public\"", "\"tiny-other\""));
+        Fp16Bundles.copyClipTinyModel(cache.resolve("b-scan-model"));
+        Cli rescore;
+        Environment.use(Map.of(ModelCache.ENV_VAR, cache.toString()));
+        try {
+            rescore = Cli.run("rescore", "latest", "--prompts", prompts, "--state", state, "--json");
+        } finally {
+            Environment.use(null);
+        }
         assertThat(rescore.exitCode()).as(rescore.toString()).isZero();
         JsonNode rescored = rescore.lastJson();
         assertThat(rescored.get("from").asString()).isEqualTo(second.get("scan").asString());
@@ -170,13 +184,19 @@ class EmbeddedScanIT {
         assertThat(noBroker.err()).contains("cannot connect to the broker at amqp://guest:***@127.0.0.1:1/")
                 .doesNotContain("secret");
 
-        Environment.use(Map.of());
+        // no --model, no FACESWEEP_MODEL and nothing pulled into the model cache
+        Environment.use(Map.of(ModelCache.ENV_VAR, tmp.resolve("empty-model-cache").toString()));
         try {
             Cli noModel = Cli.run("scan", root.toString(), "--json");
             assertThat(noModel.exitCode()).isEqualTo(ExitCode.USAGE);
             assertThat(noModel.err().lines().toList()).hasSize(1);
             assertThat(noModel.err()).contains("--model DIR").contains("FACESWEEP_MODEL")
                     .contains("model pull").contains("tools/export_openclip.py");
+
+            // exactly one pulled model: it is the one used
+            Fp16Bundles.copyClipTinyModel(tmp.resolve("empty-model-cache/tiny"));
+            Cli pulled = Cli.run("scan", root.toString(), "--json");
+            assertThat(pulled.exitCode()).as(pulled.toString()).isEqualTo(ExitCode.OK);
         } finally {
             Environment.use(null);
         }

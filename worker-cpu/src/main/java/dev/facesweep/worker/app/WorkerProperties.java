@@ -1,5 +1,6 @@
 package dev.facesweep.worker.app;
 
+import dev.facesweep.model.ModelCache;
 import dev.facesweep.worker.PathMapping;
 import dev.facesweep.worker.PathPolicy;
 import dev.facesweep.worker.provider.InvalidSettingException;
@@ -17,7 +18,8 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * defaults below.
  *
  * @param id worker id in results and heartbeats (default {@code <host>-<provider>})
- * @param model the model bundle folder ({@code --model}; default env {@code FACESWEEP_MODEL})
+ * @param model the model bundle folder or pulled model name ({@code --model}; default env {@code FACESWEEP_MODEL},
+ *     else the only model pulled into the model cache)
  * @param provider {@code cpu} (default), {@code dml} or {@code cuda}
  * @param device accelerator index (CUDA, DirectML) or vendor ({@code amd}, {@code nvidia}, {@code intel};
  *     DirectML); default the first
@@ -55,11 +57,29 @@ public record WorkerProperties(
         allowedRoots = allowedRoots == null ? List.of() : List.copyOf(allowedRoots);
     }
 
-    /** @throws ConfigurationException when no model folder is configured or it does not exist */
+    /**
+     * The model bundle folder: {@code model} as a folder, or as the name of a model pulled into the model cache
+     * ({@code facesweep model pull}); unset, the only model pulled into the cache.
+     *
+     * @throws ConfigurationException when none is configured and the cache holds none or several, or the
+     *     configured one does not exist
+     */
     Path modelDir() {
+        return modelDir(ModelCache.fromSystem());
+    }
+
+    Path modelDir(ModelCache cache) {
         if (model == null || model.isBlank()) {
-            throw new ConfigurationException("facesweep.worker.model", "no model bundle; give --model DIR or set "
-                    + "FACESWEEP_MODEL");
+            try {
+                return cache.soleBundle("give --model DIR|NAME or set FACESWEEP_MODEL");
+            } catch (IllegalStateException e) {
+                throw new ConfigurationException("facesweep.worker.model", e.getMessage());
+            }
+        }
+        String name = model.strip();
+        if (!name.contains("/") && !name.contains("\\") && !Files.isDirectory(Path.of(name))
+                && Files.isDirectory(cache.root().resolve(name))) {
+            return cache.root().resolve(name);
         }
         Path dir = path("facesweep.worker.model", model);
         if (!Files.isDirectory(dir)) {

@@ -1,4 +1,4 @@
-package dev.facesweep.coordinator.modelpull;
+package dev.facesweep.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

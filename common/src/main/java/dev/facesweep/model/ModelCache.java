@@ -1,10 +1,15 @@
-package dev.facesweep.coordinator.modelpull;
+package dev.facesweep.model;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * The folder that holds downloaded model bundles, one sub-folder per model name ({@code <root>/<NAME>/}).
@@ -53,5 +58,46 @@ public record ModelCache(Path root) {
                     + "ViT-L-14-quickgelu__dfn2b (letters, digits, '.', '_' and '-')");
         }
         return name;
+    }
+
+    /**
+     * The complete bundles pulled into this cache: sub-folders (not starting with a dot) with config.json,
+     * visual/model.onnx and textual/model.onnx, sorted by name. A pull still in progress keeps its files under a
+     * {@code .part} name, so it is not listed. An absent or unreadable root holds none.
+     */
+    public List<Path> bundles() {
+        if (!Files.isDirectory(root)) {
+            return List.of();
+        }
+        try (Stream<Path> children = Files.list(root)) {
+            return children.filter(dir -> !dir.getFileName().toString().startsWith("."))
+                    .filter(dir -> Files.isRegularFile(dir.resolve("config.json"))
+                            && Files.isRegularFile(dir.resolve("visual").resolve("model.onnx"))
+                            && Files.isRegularFile(dir.resolve("textual").resolve("model.onnx")))
+                    .sorted()
+                    .toList();
+        } catch (IOException | UncheckedIOException e) {
+            return List.of();
+        }
+    }
+
+    /**
+     * The bundle to use when a command names none: the only one pulled into this cache.
+     *
+     * @throws IllegalStateException when the cache holds none or several (the message says which and what to do;
+     *     {@code howToName} completes it, e.g. "pass --model NAME")
+     */
+    public Path soleBundle(String howToName) {
+        List<Path> bundles = bundles();
+        if (bundles.size() == 1) {
+            return bundles.get(0);
+        }
+        if (bundles.isEmpty()) {
+            throw new IllegalStateException("no model given and none pulled into " + root + ": " + howToName
+                    + ", or get one with './facesweep model pull NAME' or tools/export_openclip.py (docs/models.md)");
+        }
+        throw new IllegalStateException("no model given and " + bundles.size() + " pulled into " + root + " ("
+                + String.join(", ", bundles.stream().map(b -> b.getFileName().toString()).toList()) + "): "
+                + howToName + " to choose one");
     }
 }
