@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 import static org.awaitility.Awaitility.await;
 
+import com.rabbitmq.client.Connection;
 import dev.facesweep.coordinator.cli.Environment;
 import dev.facesweep.coordinator.cli.ExitCode;
 import dev.facesweep.coordinator.cli.FacesweepCli;
@@ -11,6 +12,7 @@ import dev.facesweep.coordinator.rabbit.QueueNames;
 import dev.facesweep.coordinator.testing.GeneratedCorpus;
 import dev.facesweep.corpus.ContentHash;
 import dev.facesweep.testing.Fixtures;
+import dev.facesweep.worker.amqp.HangAction;
 import dev.facesweep.worker.app.WorkerMain;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -122,6 +124,34 @@ class DistributedScanIT {
         assertThat(embedded.exitCode()).as(embedded.toString()).isEqualTo(ExitCode.OK);
         assertCounts(embedded.lastJson(), corpus.images.size(), corpus.images.size(), 0, 0);
         assertSameScores(scores(embeddedState), reference);
+    }
+
+    @Test
+    void aWorkerStartedAfterTheCoordinatorTakesTheBatchesWaitingForIt() throws Exception {
+        Path state = tmp.resolve("state");
+        // no worker and no queues yet (a fresh prefix): the coordinator declares what it needs and publishes
+        Future<Cli> running = background.submit(() -> scanInProcess(corpus.root, state));
+        await().atMost(START).until(() -> waiting(names.batches()) > 0);
+        assertThat(running).isNotDone();
+
+        awaitConnected(realWorker("worker-late", Map.of()));
+        Cli scan = running.get(SCAN.toSeconds(), TimeUnit.SECONDS);
+
+        assertThat(scan.exitCode()).as(scan.toString()).isEqualTo(ExitCode.OK);
+        assertCounts(scan.lastJson(), corpus.images.size(), corpus.images.size(), 0, 0);
+        StoreView store = new StoreView(state);
+        String scanId = scan.lastJson().get("scan").asString();
+        assertEveryImageScoredOnce(store, scanId, corpus.images);
+        assertThat(store.images(scanId).values()).extracting(StoreView.Image::workerId).containsOnly("worker-late");
+    }
+
+    /** Messages ready in a queue; 0 while it does not exist. */
+    private static long waiting(String queue) {
+        try (Connection probe = TestBroker.connect("facesweep-it-probe")) {
+            return probe.createChannel().queueDeclarePassive(queue).getMessageCount();
+        } catch (Exception e) {
+            return 0;
+        }
     }
 
     @Test
@@ -290,6 +320,43 @@ class DistributedScanIT {
         assertThat(summary.get("parked").asLong()).isEqualTo(1);
         assertThat(summary.get("failed").asLong()).isEqualTo(expected.size());
         assertThat(summary.get("scored").asLong()).isEqualTo(images - expected.size());
+    }
+
+    @Test
+    void aBatchThatAlwaysHangsItsWorkerEndsParkedAloneAndTheRestCompletes() throws Exception {
+        GeneratedCorpus small = GeneratedCorpus.create(tmp.resolve("corpus"), 2, 10);
+        Path root = small.root;
+        String hanger = "faceset_01/faces/img_0013.png";
+        String hangSha = ContentHash.sha256(Files.readAllBytes(root.resolve(hanger)));
+        List<Integer> exits = new CopyOnWriteArrayList<>();
+        // the model never returns on that image; the worker's 1 s batch limit makes it give up on itself, and its
+        // "service" (Supervised) restarts it, as systemd or the Windows task would
+        Supervised worker = new Supervised(() -> scriptedWorker("worker-h", Map.of(
+                "FACESWEEP_TEST_HANG_ON_SHA256", hangSha, "FACESWEEP_TEST_BATCH_TIMEOUT_MS", "1000",
+                "FACESWEEP_TEST_PREFETCH", "1"), List.of(root)), exits);
+        closeLater.add(worker);
+        Path state = tmp.resolve("state");
+
+        Cli scan = scanInProcess(root, state, "--batch-size", "8");
+
+        assertThat(scan.exitCode()).as(scan.toString()).isEqualTo(ExitCode.SOME_FAILED);
+        JsonNode summary = scan.lastJson();
+        String scanId = summary.get("scan").asString();
+        StoreView store = new StoreView(state);
+        List<StoreView.Batch> parked = store.batches(scanId).values().stream()
+                .filter(b -> b.state().equals("parked")).toList();
+        assertThat(parked).singleElement().satisfies(b -> assertThat(b.error())
+                .contains("went unanswered").contains("parked after 3 attempts"));
+        List<String> parkedImages = store.images(scanId).values().stream()
+                .filter(i -> parked.get(0).id().equals(i.batchId())).map(StoreView.Image::path).toList();
+        // its batch of 8 hung the worker three times and was split; the hanging image alone three more times
+        assertThat(parkedImages).containsExactly(hanger);
+        assertThat(exits).hasSize(6).containsOnly(HangAction.EXIT_CODE);
+        assertThat(summary.get("images").asLong()).isEqualTo(small.images.size());
+        assertThat(summary.get("parked").asLong()).isEqualTo(1);
+        assertThat(summary.get("failed").asLong()).isEqualTo(1);
+        assertThat(summary.get("scored").asLong()).isEqualTo(small.images.size() - 1);
+        assertThat(summary.get("failures").get(0).get("image").asString()).isEqualTo(hanger);
     }
 
     // ------------------------------------------------------------------------------------------------ processes

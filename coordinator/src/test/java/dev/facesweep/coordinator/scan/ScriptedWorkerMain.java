@@ -15,6 +15,7 @@ import dev.facesweep.worker.BatchScoringHandler;
 import dev.facesweep.worker.PathPolicy;
 import dev.facesweep.worker.amqp.AmqpSettings;
 import dev.facesweep.worker.amqp.AmqpWorker;
+import dev.facesweep.worker.amqp.HangAction;
 import dev.facesweep.worker.amqp.QueueNames;
 import dev.facesweep.worker.amqp.WorkerEvents;
 import dev.facesweep.worker.amqp.WorkerIdentity;
@@ -45,6 +46,9 @@ import org.slf4j.LoggerFactory;
  *       {@code holding batch ID} is printed) until the file {@code FACESWEEP_TEST_RELEASE} exists, or forever.</li>
  *   <li>{@code FACESWEEP_TEST_CRASH_ON_SHA256=HEX}: a batch holding that image halts the JVM (exit 42, no shutdown
  *       hooks, no acks), every time.</li>
+ *   <li>{@code FACESWEEP_TEST_HANG_ON_SHA256=HEX}: a batch holding that image never finishes (after
+ *       {@code hanging on batch ID} is printed), every time; with {@code FACESWEEP_TEST_BATCH_TIMEOUT_MS=N} the
+ *       worker's batch time limit (default none) then makes it give up on itself ({@link HangAction#HALT}).</li>
  *   <li>{@code FACESWEEP_AMQP_PREFIX}, {@code FACESWEEP_TEST_WORKER_ID}, {@code FACESWEEP_TEST_PREFETCH} (2).</li>
  * </ul>
  *
@@ -55,6 +59,7 @@ public final class ScriptedWorkerMain {
     static final int CRASH_EXIT = 42;
     static final String HOLDING = "holding batch ";
     static final String CRASHING = "crashing on batch ";
+    static final String HANGING = "hanging on batch ";
 
     private ScriptedWorkerMain() {
     }
@@ -79,7 +84,9 @@ public final class ScriptedWorkerMain {
         AmqpSettings settings = new AmqpSettings(broker, null, null,
                 QueueNames.withPrefix(env("FACESWEEP_AMQP_PREFIX", "")),
                 Integer.parseInt(env("FACESWEEP_TEST_PREFETCH", "2")), 3, 64 << 20, Duration.ofSeconds(10),
-                Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofSeconds(5), "facesweep-it-worker " + id);
+                Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofSeconds(5),
+                Duration.ofMillis(Long.parseLong(env("FACESWEEP_TEST_BATCH_TIMEOUT_MS", "0"))),
+                "facesweep-it-worker " + id);
         AmqpWorker worker = new AmqpWorker(settings, new Scripted(scoring), new WorkerIdentity(id, "test-host", "CPU",
                 "CPU", "cpu", scoring.modelId(), 8), WorkerEvents.NONE, Clock.systemUTC());
         worker.start();
@@ -98,6 +105,7 @@ public final class ScriptedWorkerMain {
         private final int holdAt = Integer.parseInt(env("FACESWEEP_TEST_HOLD_AT", "0"));
         private final Path release = pathEnv("FACESWEEP_TEST_RELEASE");
         private final String crashOn = env("FACESWEEP_TEST_CRASH_ON_SHA256", null);
+        private final String hangOn = env("FACESWEEP_TEST_HANG_ON_SHA256", null);
         private final AtomicInteger handled = new AtomicInteger();
 
         Scripted(BatchScoringHandler delegate) {
@@ -122,6 +130,17 @@ public final class ScriptedWorkerMain {
                 System.out.println(CRASHING + batch.batchId() + " attempt " + batch.attempt());
                 System.out.flush();
                 Runtime.getRuntime().halt(CRASH_EXIT);
+            }
+            if (hangOn != null && batch.images().stream().anyMatch(i -> i.id().equals(hangOn))) {
+                System.out.println(HANGING + batch.batchId() + " attempt " + batch.attempt());
+                System.out.flush();
+                while (true) {
+                    try {
+                        Thread.sleep(Long.MAX_VALUE);
+                    } catch (InterruptedException e) {
+                        // a hung model run does not listen to interrupts either
+                    }
+                }
             }
             if (n == holdAt) {
                 System.out.println(HOLDING + batch.batchId() + " attempt " + batch.attempt());

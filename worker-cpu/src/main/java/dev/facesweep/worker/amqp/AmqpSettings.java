@@ -24,6 +24,8 @@ import javax.net.ssl.SSLContext;
  * @param recoveryInterval pause between connection attempts (first connect and automatic recovery)
  * @param heartbeatInterval how often a heartbeat is published
  * @param shutdownGrace how long a graceful stop waits for the in-flight batch
+ * @param batchTimeout how long one batch may stay in the model or in decoding before the worker gives up on itself
+ *     ({@link HangAction}); {@link Duration#ZERO} never
  * @param connectionName shown in the broker's connection list
  */
 public record AmqpSettings(
@@ -38,6 +40,7 @@ public record AmqpSettings(
         Duration recoveryInterval,
         Duration heartbeatInterval,
         Duration shutdownGrace,
+        Duration batchTimeout,
         String connectionName) {
 
     public AmqpSettings {
@@ -47,6 +50,10 @@ public record AmqpSettings(
         Objects.requireNonNull(recoveryInterval, "recoveryInterval");
         Objects.requireNonNull(heartbeatInterval, "heartbeatInterval");
         Objects.requireNonNull(shutdownGrace, "shutdownGrace");
+        Objects.requireNonNull(batchTimeout, "batchTimeout");
+        if (batchTimeout.isNegative()) {
+            throw new IllegalArgumentException("batch timeout must not be negative, was " + batchTimeout);
+        }
         Objects.requireNonNull(connectionName, "connectionName");
         if (prefetch < 1 || maxAttempts < 1 || maxMessageBytes < 1) {
             throw new IllegalArgumentException("prefetch, max attempts and message size must be positive, were "

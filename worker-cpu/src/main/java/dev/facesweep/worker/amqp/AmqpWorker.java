@@ -39,6 +39,8 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -67,6 +69,10 @@ import org.slf4j.LoggerFactory;
  *       again). Results are published as mandatory messages; when the broker nacks or returns one (results queue
  *       missing or full) or does not confirm it in time, the batch goes back to the queue unchanged (its attempt
  *       is not counted) and the worker pauses for the recovery interval.</li>
+ *   <li>A batch that stays in the model, or in decoding, longer than {@link AmqpSettings#batchTimeout()} means
+ *       the worker hung: the thread cannot be stopped, so the worker reports it and gives up on itself through
+ *       its {@link HangAction} (by default it halts; its service restarts it and the broker delivers the batch
+ *       again, one attempt counted).</li>
  *   <li>{@link #stop()} cancels the consumer, lets the batch already being worked on finish (up to the grace
  *       period), returns unstarted prefetched batches unchanged, then closes the connection (which returns
  *       anything still unacknowledged).</li>
@@ -112,6 +118,10 @@ public final class AmqpWorker implements AutoCloseable {
     private record Prepared(Delivery delivery, BatchMessage batch, Object value, RuntimeException failure) {
     }
 
+    /** A batch in a stage (decoding or the model) since {@code startNanos}. */
+    private record Working(String batchId, String stage, long startNanos) {
+    }
+
     private static final Delivery STOP_DELIVERY = new Delivery(-1, -1, false, null, null, 0);
     private static final Prepared STOP_PREPARED = new Prepared(null, null, null, null);
 
@@ -142,6 +152,11 @@ public final class AmqpWorker implements AutoCloseable {
     private final CountDownLatch stopSignal = new CountDownLatch(1);
     private final Object publishLock = new Object();
     private final Object ackLock = new Object();
+    private final HangAction hangAction;
+    /** The batch being decoded and the one in the model, for the hang check; null when none. */
+    private final AtomicReference<Working> preparing = new AtomicReference<>();
+    private final AtomicReference<Working> inferring = new AtomicReference<>();
+    private final AtomicBoolean hung = new AtomicBoolean();
 
     private volatile Connection connection;
     private volatile Channel consumeChannel;
@@ -156,9 +171,18 @@ public final class AmqpWorker implements AutoCloseable {
     private Thread preparer;
     private Thread inferrer;
     private ScheduledExecutorService heartbeats;
+    /** Its own thread: a heartbeat blocked by the broker must not delay it. */
+    private ScheduledExecutorService hangCheck;
 
     public AmqpWorker(AmqpSettings settings, BatchHandler handler, WorkerIdentity identity, WorkerEvents events,
             Clock clock) {
+        this(settings, handler, identity, events, clock, HangAction.HALT);
+    }
+
+    /** As the other constructor, with what to do when a batch outlives {@link AmqpSettings#batchTimeout()}. */
+    public AmqpWorker(AmqpSettings settings, BatchHandler handler, WorkerIdentity identity, WorkerEvents events,
+            Clock clock, HangAction hangAction) {
+        this.hangAction = Objects.requireNonNull(hangAction, "hangAction");
         this.settings = Objects.requireNonNull(settings, "settings");
         this.names = settings.names();
         this.handler = Objects.requireNonNull(handler, "handler");
@@ -185,6 +209,47 @@ public final class AmqpWorker implements AutoCloseable {
         });
         long every = settings.heartbeatInterval().toMillis();
         heartbeats.scheduleAtFixedRate(this::sendHeartbeat, every, every, TimeUnit.MILLISECONDS);
+        long limit = settings.batchTimeout().toMillis();
+        if (limit > 0) {
+            long check = Math.max(50, Math.min(1000, limit / 10));
+            hangCheck = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "facesweep-hang-check");
+                t.setDaemon(true);
+                return t;
+            });
+            hangCheck.scheduleAtFixedRate(this::checkHang, check, check, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** On its own thread: gives up on this worker once a batch has outlived the batch time limit. */
+    private void checkHang() {
+        long limit = settings.batchTimeout().toNanos();
+        long now = System.nanoTime();
+        for (Working w : new Working[] {inferring.get(), preparing.get()}) {
+            if (w != null && now - w.startNanos() > limit && !stopping.get() && hung.compareAndSet(false, true)) {
+                long limitMillis = settings.batchTimeout().toMillis();
+                String reason = "batch " + w.batchId() + " has been in " + w.stage() + " for "
+                        + String.format(java.util.Locale.ROOT, "%.1f", (now - w.startNanos()) / 1e9)
+                        + " s, over the limit of " + (limitMillis % 1000 == 0 ? limitMillis / 1000 + " s"
+                                : limitMillis + " ms") + " (facesweep.worker.batch-timeout): this worker is"
+                        + " hung and exits; its service restarts it and the batch is delivered again, one attempt"
+                        + " counted";
+                lastError = reason;
+                log.error(reason);
+                hangAction.hung(reason);
+                return;
+            }
+        }
+    }
+
+    /** Runs one stage of a batch, visible to the hang check meanwhile. */
+    private <T> T watched(AtomicReference<Working> slot, String batchId, String stage, Supplier<T> work) {
+        slot.set(new Working(batchId, stage, System.nanoTime()));
+        try {
+            return work.get();
+        } finally {
+            slot.set(null);
+        }
     }
 
     public Status status() {
@@ -369,7 +434,7 @@ public final class AmqpWorker implements AutoCloseable {
         Object value = null;
         RuntimeException failure = null;
         try {
-            value = stages.prepare(batch);
+            value = watched(preparing, batch.batchId(), "decoding", () -> stages.prepare(batch));
         } catch (RuntimeException e) {
             failure = e;
         }
@@ -411,7 +476,7 @@ public final class AmqpWorker implements AutoCloseable {
         }
         ResultMessage result;
         try {
-            result = stages.infer(batch, p.value());
+            result = watched(inferring, batch.batchId(), "the model", () -> stages.infer(batch, p.value()));
         } catch (RuntimeException e) {
             failed(d, batch, e);
             return;
@@ -641,6 +706,9 @@ public final class AmqpWorker implements AutoCloseable {
             inferrer.interrupt();
         }
         heartbeats.shutdownNow();
+        if (hangCheck != null) {
+            hangCheck.shutdownNow();
+        }
         join(connector, System.nanoTime() + TimeUnit.SECONDS.toNanos(5));
         Connection c = connection;
         if (c != null) {

@@ -46,7 +46,7 @@ public record AmqpProperties(
      *
      * @throws ConfigurationException naming the first bad property
      */
-    AmqpSettings settings(String connectionName, Duration shutdownGrace) {
+    AmqpSettings settings(String connectionName, Duration shutdownGrace, Duration batchTimeout) {
         if (url == null || url.isBlank()) {
             throw new ConfigurationException("facesweep.amqp.url", "no broker URL; give --broker amqp://HOST:5672 "
                     + "(or amqps://) or set FACESWEEP_AMQP_URL");
@@ -59,7 +59,7 @@ public record AmqpProperties(
                 positive("facesweep.amqp.confirm-timeout", confirmTimeout, DEFAULT_CONFIRM_TIMEOUT),
                 positive("facesweep.amqp.recovery-interval", recoveryInterval, DEFAULT_RECOVERY_INTERVAL),
                 positive("facesweep.amqp.heartbeat-interval", heartbeatInterval, DEFAULT_HEARTBEAT_INTERVAL),
-                shutdownGrace, connectionName);
+                shutdownGrace, batchTimeout, connectionName);
         try {
             settings.connectionFactory();
         } catch (IllegalArgumentException e) {

@@ -110,7 +110,7 @@ class WorkerConfiguration {
 
     @Bean
     AmqpSettings amqpSettings(AmqpProperties amqp, WorkerIdentity identity, WorkerProperties worker) {
-        return amqp.settings("facesweep-worker " + identity.workerId(), worker.grace());
+        return amqp.settings("facesweep-worker " + identity.workerId(), worker.grace(), worker.hangLimit());
     }
 
     /** Every meter of this worker, the JVM's included, carries the worker id (see {@link WorkerMetric}). */

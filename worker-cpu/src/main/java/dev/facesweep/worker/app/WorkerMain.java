@@ -31,7 +31,7 @@ public final class WorkerMain {
     static final int RUNNING = -1;
 
     static final String USAGE_TEXT = String.join(System.lineSeparator(),
-            "Usage: facesweep worker --broker AMQP_URL [--model DIR] [--provider cpu|dml|cuda]",
+            "Usage: facesweep worker --broker AMQP_URL [--model DIR|NAME] [--provider cpu|dml|cuda]",
             "                        [--path-map FROM=TO]... [--allow-root DIR]... [--port PORT]",
             "",
             "Runs a scoring worker until stopped; Ctrl-C or SIGTERM lets the batch in progress finish.",
@@ -53,7 +53,9 @@ public final class WorkerMain {
             "Everything else is a property (environment variable in brackets); see docs/worker.md:",
             "  server.port (SERVER_PORT, default 8081), facesweep.amqp.prefetch (FACESWEEP_AMQP_PREFETCH, 2),",
             "  facesweep.worker.batch-size, .intra-op-threads, .decode-threads (default per provider,",
-            "  docs/tuning.md), .device, .id, facesweep.worker.dml.fallback and .cuda.fallback (fail|cpu).");
+            "  docs/tuning.md), .device, .id, .batch-timeout (10m; a batch stuck longer makes the worker exit",
+            "  with code 70 for its service to restart it), facesweep.worker.dml.fallback and .cuda.fallback",
+            "  (fail|cpu).");
 
     private static final Set<String> PROVIDERS = Set.of("cpu", "dml", "cuda");
 

@@ -34,6 +34,8 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  *     {@code pathMaps}; with neither, the worker reads no files (inline images only)
  * @param allowAnyPath read any absolute path (no root check); default false
  * @param shutdownGrace how long a stop waits for the batch in progress (default 60 s)
+ * @param batchTimeout how long one batch may stay in the model (or in decoding) before the worker takes itself for
+ *     hung and exits so that its service restarts it and the batch is tried again (default 10 min; 0 never)
  */
 @ConfigurationProperties("facesweep.worker")
 public record WorkerProperties(
@@ -47,10 +49,16 @@ public record WorkerProperties(
         List<String> pathMaps,
         List<String> allowedRoots,
         Boolean allowAnyPath,
-        Duration shutdownGrace) {
+        Duration shutdownGrace,
+        Duration batchTimeout) {
 
     static final String DEFAULT_PROVIDER = "cpu";
     static final Duration DEFAULT_SHUTDOWN_GRACE = Duration.ofSeconds(60);
+    /**
+     * Far above any batch's time (ViT-L-14 on a slow CPU: about a minute for a batch of 8, the first one included)
+     * and well below RabbitMQ's default consumer_timeout of 30 min, so the worker acts before the broker does.
+     */
+    static final Duration DEFAULT_BATCH_TIMEOUT = Duration.ofMinutes(10);
 
     public WorkerProperties {
         pathMaps = pathMaps == null ? List.of() : List.copyOf(pathMaps);
@@ -114,6 +122,18 @@ public record WorkerProperties(
 
     Duration grace() {
         return AmqpProperties.positive("facesweep.worker.shutdown-grace", shutdownGrace, DEFAULT_SHUTDOWN_GRACE);
+    }
+
+    /** The batch time limit; {@link Duration#ZERO} when switched off with 0. */
+    Duration hangLimit() {
+        if (batchTimeout == null) {
+            return DEFAULT_BATCH_TIMEOUT;
+        }
+        if (batchTimeout.isNegative()) {
+            throw new ConfigurationException("facesweep.worker.batch-timeout", "must be a duration such as 10m, or 0"
+                    + " for no limit, was " + batchTimeout);
+        }
+        return batchTimeout;
     }
 
     /**

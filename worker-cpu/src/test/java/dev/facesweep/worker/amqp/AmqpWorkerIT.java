@@ -293,6 +293,50 @@ class AmqpWorkerIT {
     }
 
     @Test
+    void aBatchOverTheTimeLimitMakesTheWorkerGiveUpOnItselfOnceNamingTheBatch() throws Exception {
+        String hanging = staged(REF.imageNames().get(8)).id();
+        CountDownLatch release = new CountDownLatch(1);
+        BatchHandler slowOnOne = new BatchHandler() {
+            @Override
+            public String modelId() {
+                return scoring.modelId();
+            }
+
+            @Override
+            public ResultMessage handle(BatchMessage b) {
+                if (b.images().stream().anyMatch(i -> i.id().equals(hanging))) {
+                    try {
+                        release.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+                return scoring.handle(b);
+            }
+        };
+        List<String> hangs = new CopyOnWriteArrayList<>();
+        AmqpWorker worker = new AmqpWorker(queues.settings(1, 1 << 20, Duration.ofMillis(1500)), slowOnOne,
+                new WorkerIdentity("it-worker", "test-host", "CPU", "CPU", "cpu", scoring.modelId(), 4, TUNING),
+                WorkerEvents.NONE, Clock.systemUTC(), hangs::add);
+        workers.add(worker);
+        worker.start();
+        await().atMost(WAIT).until(() -> worker.status().connected());
+
+        // batches within the limit: nothing happens
+        queues.publish(batch("b-quick", List.of(staged(REF.imageNames().get(9)))));
+        assertThat(awaitResults(1)).extracting(ResultMessage::batchId).containsExactly("b-quick");
+        queues.publish(batch("b-hangs", List.of(staged(REF.imageNames().get(8)))));
+        await().atMost(WAIT).until(() -> !hangs.isEmpty());
+
+        assertThat(hangs.get(0)).contains("batch b-hangs has been in the model for").contains("limit of 1500 ms")
+                .contains("facesweep.worker.batch-timeout").doesNotContain("\n");
+        Thread.sleep(1000);
+        assertThat(hangs).as("reported once").hasSize(1);
+        release.countDown();
+        assertThat(awaitResults(1)).extracting(ResultMessage::batchId).containsExactly("b-hangs");
+    }
+
+    @Test
     void aBatchIsAckedOnlyAfterItsResultIsConfirmed() throws Exception {
         Recorded events = new Recorded();
         AmqpWorker worker = start(scoring, 2, 1 << 20, events);

@@ -46,7 +46,7 @@ public final class CrashingWorkerMain {
         };
         AmqpSettings settings = new AmqpSettings(args[0], null, null, QueueNames.withPrefix(args[1]), 1, 3,
                 1 << 20, Duration.ofSeconds(10), Duration.ofMillis(300), Duration.ofSeconds(5), Duration.ofSeconds(5),
-                "facesweep-it-crashing-worker " + args[1]);
+                Duration.ZERO, "facesweep-it-crashing-worker " + args[1]);
         AmqpWorker worker = new AmqpWorker(settings, handler,
                 new WorkerIdentity("crashing-worker", "test-host", "CPU", "CPU", "cpu", MODEL, 1), WorkerEvents.NONE,
                 Clock.systemUTC());

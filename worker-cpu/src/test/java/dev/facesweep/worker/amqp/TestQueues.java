@@ -34,9 +34,14 @@ public final class TestQueues implements AutoCloseable {
 
     /** Settings for a worker on this topology; fast recovery and heartbeats for tests. */
     public AmqpSettings settings(int prefetch, int maxMessageBytes) {
+        return settings(prefetch, maxMessageBytes, Duration.ZERO);
+    }
+
+    /** As {@link #settings(int, int)}, with a batch time limit. */
+    public AmqpSettings settings(int prefetch, int maxMessageBytes, Duration batchTimeout) {
         return new AmqpSettings(broker.url(), null, null, names, prefetch, 3, maxMessageBytes,
                 Duration.ofSeconds(10), Duration.ofMillis(300), Duration.ofMillis(500), Duration.ofSeconds(20),
-                "facesweep-it-worker " + prefix);
+                batchTimeout, "facesweep-it-worker " + prefix);
     }
 
     public void publish(BatchMessage batch) throws Exception {

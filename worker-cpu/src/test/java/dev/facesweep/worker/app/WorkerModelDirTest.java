@@ -67,6 +67,6 @@ class WorkerModelDirTest {
     }
 
     private static WorkerProperties withModel(String model) {
-        return new WorkerProperties(null, model, null, null, null, null, null, null, null, null, null);
+        return new WorkerProperties(null, model, null, null, null, null, null, null, null, null, null, null);
     }
 }
