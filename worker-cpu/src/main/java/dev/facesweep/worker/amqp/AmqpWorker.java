@@ -54,10 +54,12 @@ import org.slf4j.LoggerFactory;
  *       queues (durable quorum queues) and the heartbeat fanout exchange idempotently, and consumes the batch queue
  *       with manual acks and the configured prefetch. Automatic recovery reconnects after a broker restart or a
  *       dropped connection and re-registers the consumer.</li>
- *   <li>Two threads form a pipeline: the <em>prepare</em> thread decodes each message strictly
- *       ({@link MessageCodec}) and reads and preprocesses its images; the <em>inference</em> thread runs the model,
- *       publishes the result and acks. With prefetch 2 the next batch decodes while the model runs the current
- *       one.</li>
+ *   <li>Three threads form a pipeline: the <em>prepare</em> thread decodes each message strictly
+ *       ({@link MessageCodec}) and reads and preprocesses its images; the <em>inference</em> thread runs the model;
+ *       the <em>publish</em> thread publishes each result, waits for its confirm and acks the batch. With prefetch
+ *       2 the next batch decodes while the model runs the current one, and the model starts on the next batch
+ *       while the result of the last one is on its way: on an accelerator the model is never waiting for the
+ *       network or the CPU.</li>
  *   <li>Malformed messages (not JSON, wrong schema, oversized, missing fields) and batches for another model go to
  *       the parking queue as they came, with the reason in {@link Topology#HEADER_PARK_REASON}, and are acked.</li>
  *   <li>Attempts are counted in the message ({@link Topology}): a delivery flagged as redelivered means a worker
@@ -122,8 +124,13 @@ public final class AmqpWorker implements AutoCloseable {
     private record Working(String batchId, String stage, long startNanos) {
     }
 
+    /** A batch the model answered, for the publish thread. */
+    private record Answer(Delivery delivery, BatchMessage batch, ResultMessage result) {
+    }
+
     private static final Delivery STOP_DELIVERY = new Delivery(-1, -1, false, null, null, 0);
     private static final Prepared STOP_PREPARED = new Prepared(null, null, null, null);
+    private static final Answer STOP_ANSWER = new Answer(null, null, null);
 
     private interface ChannelOp {
         void run(Channel channel) throws IOException;
@@ -141,6 +148,7 @@ public final class AmqpWorker implements AutoCloseable {
 
     private final BlockingQueue<Delivery> inbox = new LinkedBlockingQueue<>();
     private final BlockingQueue<Prepared> ready = new LinkedBlockingQueue<>(1);
+    private final BlockingQueue<Answer> answered = new LinkedBlockingQueue<>(1);
     private final AtomicInteger inFlight = new AtomicInteger();
     /** The deliveries counted in {@link #inFlight}, for the age of the oldest one. */
     private final Set<Delivery> held = ConcurrentHashMap.newKeySet();
@@ -170,6 +178,7 @@ public final class AmqpWorker implements AutoCloseable {
     private Thread connector;
     private Thread preparer;
     private Thread inferrer;
+    private Thread publisher;
     private ScheduledExecutorService heartbeats;
     /** Its own thread: a heartbeat blocked by the broker must not delay it. */
     private ScheduledExecutorService hangCheck;
@@ -201,6 +210,7 @@ public final class AmqpWorker implements AutoCloseable {
         }
         preparer = thread("facesweep-prepare", this::prepareLoop);
         inferrer = thread("facesweep-infer", this::inferLoop);
+        publisher = thread("facesweep-publish", this::publishLoop);
         connector = thread("facesweep-connect", this::connectLoop);
         heartbeats = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "facesweep-heartbeat");
@@ -448,6 +458,7 @@ public final class AmqpWorker implements AutoCloseable {
             while (true) {
                 Prepared p = ready.take();
                 if (p == STOP_PREPARED) {
+                    answered.put(STOP_ANSWER);
                     break;
                 }
                 try {
@@ -463,7 +474,7 @@ public final class AmqpWorker implements AutoCloseable {
         }
     }
 
-    private void process(Prepared p) {
+    private void process(Prepared p) throws InterruptedException {
         Delivery d = p.delivery();
         BatchMessage batch = p.batch();
         if (stale(d)) {
@@ -479,6 +490,41 @@ public final class AmqpWorker implements AutoCloseable {
             result = watched(inferring, batch.batchId(), "the model", () -> stages.infer(batch, p.value()));
         } catch (RuntimeException e) {
             failed(d, batch, e);
+            return;
+        }
+        answered.put(new Answer(d, batch, result));
+    }
+
+    // ---- publish stage ----
+
+    private void publishLoop() {
+        try {
+            while (true) {
+                Answer a = answered.take();
+                if (a == STOP_ANSWER) {
+                    break;
+                }
+                try {
+                    answer(a);
+                } catch (RuntimeException e) {
+                    log.error("unexpected failure publishing the result of batch {}; returning it to the queue",
+                            a.batch().batchId(), e);
+                    nack(a.delivery(), true);
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Publishes a batch's result, waits for the broker's confirm, then acks the batch. */
+    private void answer(Answer a) {
+        Delivery d = a.delivery();
+        BatchMessage batch = a.batch();
+        ResultMessage result = a.result();
+        if (stale(d)) {
+            // the connection dropped since it arrived: the broker delivers the batch again
+            dropStale(d);
             return;
         }
         AMQP.BasicProperties props = new AMQP.BasicProperties.Builder().contentType(JSON).deliveryMode(2)
@@ -692,7 +738,7 @@ public final class AmqpWorker implements AutoCloseable {
         }
         inbox.add(STOP_DELIVERY);
         long deadline = System.nanoTime() + settings.shutdownGrace().toNanos();
-        boolean finished = join(preparer, deadline) && join(inferrer, deadline);
+        boolean finished = join(preparer, deadline) && join(inferrer, deadline) && join(publisher, deadline);
         if (finished) {
             for (Delivery d; (d = inbox.poll()) != null; ) {
                 if (d != STOP_DELIVERY) {
@@ -704,6 +750,7 @@ public final class AmqpWorker implements AutoCloseable {
                     + "queue", settings.shutdownGrace().toMillis());
             preparer.interrupt();
             inferrer.interrupt();
+            publisher.interrupt();
         }
         heartbeats.shutdownNow();
         if (hangCheck != null) {

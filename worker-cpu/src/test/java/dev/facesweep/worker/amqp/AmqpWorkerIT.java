@@ -337,6 +337,49 @@ class AmqpWorkerIT {
     }
 
     @Test
+    void theModelStartsOnTheNextBatchWhileTheLastResultIsStillBeingPublished() throws Exception {
+        CountDownLatch secondInModel = new CountDownLatch(1);
+        AtomicInteger inModel = new AtomicInteger();
+        BatchHandler counting = new BatchHandler() {
+            @Override
+            public String modelId() {
+                return scoring.modelId();
+            }
+
+            @Override
+            public ResultMessage handle(BatchMessage b) {
+                if (inModel.incrementAndGet() == 2) {
+                    secondInModel.countDown();
+                }
+                return scoring.handle(b);
+            }
+        };
+        // the first batch's publishing does not end until the model has the second batch (or 10 s passed): were
+        // publishing on the model's thread, the second batch could not start
+        List<Boolean> overlapped = new CopyOnWriteArrayList<>();
+        WorkerEvents holdFirstPublish = new WorkerEvents() {
+            @Override
+            public void batchDone(long epochMillis) {
+                if (overlapped.isEmpty()) {
+                    try {
+                        overlapped.add(secondInModel.await(10, TimeUnit.SECONDS));
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+            }
+        };
+        start(counting, 2, 1 << 20, holdFirstPublish);
+
+        queues.publish(batch("b-first", List.of(staged(REF.imageNames().get(1)))));
+        queues.publish(batch("b-second", List.of(staged(REF.imageNames().get(2)))));
+
+        assertThat(awaitResults(2)).extracting(ResultMessage::batchId)
+                .containsExactlyInAnyOrder("b-first", "b-second");
+        assertThat(overlapped).containsExactly(true);
+    }
+
+    @Test
     void aBatchIsAckedOnlyAfterItsResultIsConfirmed() throws Exception {
         Recorded events = new Recorded();
         AmqpWorker worker = start(scoring, 2, 1 << 20, events);
