@@ -968,6 +968,21 @@ public final class ScanStore implements AutoCloseable {
                 return ParkOutcome.NOTHING;
             }
             BatchInfo batch = found.get();
+            long now = clock.millis();
+            // Claims the batch first, so that on PostgreSQL a concurrent transaction that finishes or parks the same
+            // batch (a late result, a second parked copy) either went first, and this changes nothing, or waits.
+            try (PreparedStatement ps = c.prepareStatement("UPDATE batch SET state = ?, error = ?, completed_at = ?"
+                    + " WHERE id = ? AND state IN (?, ?)")) {
+                ps.setString(1, BatchState.PARKED.db());
+                ps.setString(2, reason);
+                ps.setLong(3, now);
+                ps.setString(4, batchId);
+                ps.setString(5, BatchState.PENDING.db());
+                ps.setString(6, BatchState.IN_FLIGHT.db());
+                if (ps.executeUpdate() == 0) {
+                    return ParkOutcome.NOTHING;
+                }
+            }
             Map<String, String> unscored = new LinkedHashMap<>();
             try (PreparedStatement ps = c.prepareStatement("SELECT sha256, rel_path FROM scan_image"
                     + " WHERE batch_id = ? AND state = ? ORDER BY seq")) {
@@ -979,17 +994,12 @@ public final class ScanStore implements AutoCloseable {
                     }
                 }
             }
-            long now = clock.millis();
-            boolean split = unscored.size() > 1;
-            try (PreparedStatement ps = c.prepareStatement("UPDATE batch SET state = ?, error = ?, completed_at = ?"
-                    + " WHERE id = ?")) {
-                ps.setString(1, (split ? BatchState.SPLIT : BatchState.PARKED).db());
-                ps.setString(2, reason);
-                ps.setLong(3, now);
-                ps.setString(4, batchId);
-                ps.executeUpdate();
-            }
-            if (split) {
+            if (unscored.size() > 1) {
+                try (PreparedStatement ps = c.prepareStatement("UPDATE batch SET state = ? WHERE id = ?")) {
+                    ps.setString(1, BatchState.SPLIT.db());
+                    ps.setString(2, batchId);
+                    ps.executeUpdate();
+                }
                 return new ParkOutcome(0, splitIntoSingles(c, batch, unscored, now));
             }
             try (PreparedStatement ps = c.prepareStatement("UPDATE scan_image SET state = ?, error = ?"
@@ -1004,34 +1014,46 @@ public final class ScanStore implements AutoCloseable {
         });
     }
 
-    /** One pending batch per content of a split batch; its images move to their new batch, still dispatched. */
+    /**
+     * One pending batch per content of a split batch; its images move to their new batch, still dispatched. A
+     * content whose images are no longer dispatched when they are moved (scored meanwhile) gets no batch.
+     */
     private List<ClaimedBatch> splitIntoSingles(Connection c, BatchInfo batch, Map<String, String> unscored,
             long now) throws SQLException {
         ScanInfo scan = scan(c, batch.scanId()).orElseThrow();
-        List<ClaimedBatch> singles = new ArrayList<>(unscored.size());
-        try (PreparedStatement insert = c.prepareStatement("INSERT INTO batch (id, scan_id, state, attempts,"
-                + " image_count, created_at) VALUES (?, ?, ?, 0, 1, ?)");
-                PreparedStatement move = c.prepareStatement("UPDATE scan_image SET batch_id = ?"
-                        + " WHERE batch_id = ? AND sha256 = ? AND state = ?")) {
+        List<ClaimedBatch> candidates = new ArrayList<>(unscored.size());
+        try (PreparedStatement move = c.prepareStatement("UPDATE scan_image SET batch_id = ?"
+                + " WHERE batch_id = ? AND sha256 = ? AND state = ?")) {
             for (Map.Entry<String, String> image : unscored.entrySet()) {
                 String id = newBatchId();
-                insert.setString(1, id);
-                insert.setString(2, scan.id());
-                insert.setString(3, BatchState.PENDING.db());
-                insert.setLong(4, now);
-                insert.addBatch();
                 move.setString(1, id);
                 move.setString(2, batch.id());
                 move.setString(3, image.getKey());
                 move.setString(4, ImageState.DISPATCHED.db());
                 move.addBatch();
-                singles.add(new ClaimedBatch(id, scan.id(), scan.modelId(), scan.promptHash(), 1,
+                candidates.add(new ClaimedBatch(id, scan.id(), scan.modelId(), scan.promptHash(), 1,
                         List.of(new ClaimedBatch.Image(image.getKey(), image.getValue()))));
             }
-            insert.executeBatch();
-            move.executeBatch();
+            int[] moved = move.executeBatch();
+            List<ClaimedBatch> singles = new ArrayList<>(candidates.size());
+            for (int i = 0; i < moved.length; i++) {
+                if (moved[i] != 0) {
+                    singles.add(candidates.get(i));
+                }
+            }
+            try (PreparedStatement insert = c.prepareStatement("INSERT INTO batch (id, scan_id, state, attempts,"
+                    + " image_count, created_at) VALUES (?, ?, ?, 0, 1, ?)")) {
+                for (ClaimedBatch single : singles) {
+                    insert.setString(1, single.batchId());
+                    insert.setString(2, scan.id());
+                    insert.setString(3, BatchState.PENDING.db());
+                    insert.setLong(4, now);
+                    insert.addBatch();
+                }
+                insert.executeBatch();
+            }
+            return singles;
         }
-        return singles;
     }
 
     public Optional<BatchInfo> batch(String batchId) {
