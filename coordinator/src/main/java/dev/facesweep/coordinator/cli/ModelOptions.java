@@ -35,7 +35,8 @@ public final class ModelOptions {
 
     /**
      * The bundle of a stored scan's model ({@code modelId}, see {@link ModelBundle#modelId()}): the configured one
-     * when {@code --model} or {@value #ENV_VAR} names one (it must be that model), else the pulled model that is.
+     * when {@code --model} names one (it must be that model) or {@value #ENV_VAR} names that model, else the pulled
+     * model that is.
      *
      * @throws UsageError when the configured bundle is another model, or no pulled one is this model
      */
@@ -45,13 +46,17 @@ public final class ModelOptions {
 
     static ModelBundle loadFor(String option, Map<String, String> env, ModelCache cache, String modelId,
             String whose) {
+        boolean asked = option != null && !option.isBlank();
         if (configured(option, env) != null) {
             ModelBundle bundle = load(resolve(option, env, cache));
-            if (!bundle.modelId().equals(modelId)) {
+            if (bundle.modelId().equals(modelId)) {
+                return bundle;
+            }
+            if (asked) {
                 throw new UsageError(whose + " was made with model " + modelId + " but " + bundle.dir() + " is "
                         + bundle.modelId() + ": pass --model with that model's bundle");
             }
-            return bundle;
+            // FACESWEEP_MODEL is only a default: another model there does not stop the pulled one being found
         }
         for (Path dir : cache.bundles()) {
             try {

@@ -118,6 +118,9 @@ class ModelOptionsTest {
                 .hasMessageContaining(other.toString());
         assertThat(ModelOptions.loadFor(wanted.toString(), Map.of(), cache(), wantedId, "scan s1").dir())
                 .isEqualTo(wanted);
+        // the environment's model is a default only: another model there, and the pulled one is found
+        assertThat(ModelOptions.loadFor(null, Map.of(ModelOptions.ENV_VAR, other.toString()), cache(), wantedId,
+                "scan s1").dir()).isEqualTo(wanted);
     }
 
     private ModelCache cache() {
