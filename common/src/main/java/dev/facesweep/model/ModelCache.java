@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
@@ -58,6 +59,28 @@ public record ModelCache(Path root) {
                     + "ViT-L-14-quickgelu__dfn2b (letters, digits, '.', '_' and '-')");
         }
         return name;
+    }
+
+    /**
+     * What a {@code --model} value names: an existing folder (absolute, normalised), else the folder of that pulled
+     * model when the value is a plain name (no path separator) and the cache has it; empty when neither.
+     */
+    public Optional<Path> locate(String model) {
+        try {
+            Path asPath = Path.of(model);
+            if (Files.isDirectory(asPath)) {
+                return Optional.of(asPath.toAbsolutePath().normalize());
+            }
+        } catch (InvalidPathException e) {
+            // not a path on this system; it may still be a name
+        }
+        if (!model.contains("/") && !model.contains("\\") && !model.isBlank()) {
+            Path pulled = root.resolve(model);
+            if (Files.isDirectory(pulled)) {
+                return Optional.of(pulled);
+            }
+        }
+        return Optional.empty();
     }
 
     /**

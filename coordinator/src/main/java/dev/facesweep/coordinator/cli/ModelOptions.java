@@ -3,7 +3,6 @@ package dev.facesweep.coordinator.cli;
 import dev.facesweep.model.ModelCache;
 import dev.facesweep.model.BundleException;
 import dev.facesweep.model.ModelBundle;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import picocli.CommandLine.Option;
@@ -98,18 +97,8 @@ public final class ModelOptions {
                 throw new UsageError(e.getMessage(), e);
             }
         }
-        Path asPath = Path.of(chosen);
-        if (Files.isDirectory(asPath)) {
-            return asPath.toAbsolutePath().normalize();
-        }
-        if (!chosen.contains("/") && !chosen.contains("\\")) {
-            Path pulled = cache.root().resolve(chosen);
-            if (Files.isDirectory(pulled)) {
-                return pulled;
-            }
-        }
-        throw new UsageError("model " + chosen + " is neither a bundle folder nor a pulled model in "
+        return cache.locate(chosen).orElseThrow(() -> new UsageError("model " + chosen + " is neither a bundle folder nor a pulled model in "
                 + cache.root() + ": get one with './facesweep model pull NAME' or tools/export_openclip.py "
-                + "(docs/models.md)");
+                + "(docs/models.md)"));
     }
 }

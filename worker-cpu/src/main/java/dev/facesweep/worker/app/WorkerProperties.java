@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
@@ -84,10 +85,9 @@ public record WorkerProperties(
                 throw new ConfigurationException("facesweep.worker.model", e.getMessage());
             }
         }
-        String name = model.strip();
-        if (!name.contains("/") && !name.contains("\\") && !Files.isDirectory(Path.of(name))
-                && Files.isDirectory(cache.root().resolve(name))) {
-            return cache.root().resolve(name);
+        Optional<Path> located = cache.locate(model.strip());
+        if (located.isPresent()) {
+            return located.get();
         }
         Path dir = path("facesweep.worker.model", model);
         if (!Files.isDirectory(dir)) {
